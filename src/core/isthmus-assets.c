@@ -1,0 +1,1 @@
+/* isthmus-assets.c: placeholder until written. */

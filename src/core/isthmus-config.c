@@ -1,0 +1,1 @@
+/* isthmus-config.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* isthmus-core.c: placeholder until written. */

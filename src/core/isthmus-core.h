@@ -1,0 +1,74 @@
+/* isthmus-core.h
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "isthmus-json-guard.h"
+#include "isthmus-recorder.h"
+#include "isthmus-registry.h"
+
+G_BEGIN_DECLS
+
+/**
+ * IsthmusReply:
+ * @ok: whether the page's promise resolves
+ * @json: the value (ok) or the rejection value (error), as JSON text
+ * @json_length: its length in bytes
+ * @code: %NULL when @ok, else the stable error code ("UNKNOWN_COMMAND",
+ *   "HANDLER_ERROR", …)
+ * @message: %NULL when @ok, else a human-readable text for the record
+ *
+ * What the web layer sends back for one request. Valid only during the
+ * reply callback.
+ */
+typedef struct
+{
+  gboolean    ok;
+  const char *json;
+  gsize       json_length;
+  const char *code;
+  const char *message;
+} IsthmusReply;
+
+typedef void (*IsthmusReplyFunc) (const IsthmusReply *reply,
+                                  gpointer            user_data);
+
+#define ISTHMUS_TYPE_CORE (isthmus_core_get_type ())
+
+G_DECLARE_FINAL_TYPE (IsthmusCore, isthmus_core, ISTHMUS, CORE, GObject)
+
+/* The IPC core: a registry, a recorder and the pipeline between them. */
+IsthmusCore     *isthmus_core_new            (void);
+IsthmusRegistry *isthmus_core_get_registry   (IsthmusCore             *self);
+IsthmusRecorder *isthmus_core_get_recorder   (IsthmusCore             *self);
+void             isthmus_core_set_limits     (IsthmusCore             *self,
+                                              const IsthmusJsonLimits *limits);
+const IsthmusJsonLimits *isthmus_core_get_limits (IsthmusCore         *self);
+
+/* Handles one invoke message from @webview_label (the core's own label of
+ * the view it came from): @message is the text the bridge posted, the JSON
+ * of Tauri's `{cmd, callback, error, payload, options}`. Steps: size and
+ * encoding guard, depth guard, parse (once), shape check (`cmd` a
+ * non-empty string, `payload` any value), schema, handler. @func is called
+ * exactly once, possibly before this returns, always on the calling
+ * thread's main context. The exchange is added to the recorder at once
+ * and completed when the reply leaves. Returns the exchange (transfer
+ * none). */
+IsthmusExchange *isthmus_core_handle_message (IsthmusCore             *self,
+                                              const char              *webview_label,
+                                              GBytes                  *message,
+                                              IsthmusReplyFunc         func,
+                                              gpointer                 user_data);
+
+/* Cancels the pending invocations of @webview_label (its page went away);
+ * their replies are recorded as WEBVIEW_GONE and @func is still called
+ * once for each, with that error. */
+void             isthmus_core_cancel_webview (IsthmusCore             *self,
+                                              const char              *webview_label);
+guint            isthmus_core_get_n_pending  (IsthmusCore             *self);
+
+G_END_DECLS

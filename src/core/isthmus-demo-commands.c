@@ -1,0 +1,1 @@
+/* isthmus-demo-commands.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* isthmus-exchange.c: placeholder until written. */

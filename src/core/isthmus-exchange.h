@@ -1,0 +1,90 @@
+/* isthmus-exchange.h
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ISTHMUS_EXCHANGE_INVOKE,
+  ISTHMUS_EXCHANGE_EMIT,
+  ISTHMUS_EXCHANGE_EVENT,
+  ISTHMUS_EXCHANGE_CHANNEL,
+  ISTHMUS_EXCHANGE_LIFECYCLE,
+} IsthmusExchangeKind;
+
+typedef enum
+{
+  ISTHMUS_EXCHANGE_PENDING,
+  ISTHMUS_EXCHANGE_OK,
+  ISTHMUS_EXCHANGE_ERROR,
+} IsthmusExchangeStatus;
+
+#define ISTHMUS_TYPE_EXCHANGE (isthmus_exchange_get_type ())
+
+G_DECLARE_FINAL_TYPE (IsthmusExchange, isthmus_exchange, ISTHMUS, EXCHANGE, GObject)
+
+/* One record of the traffic list. Created when a message arrives, completed
+ * once when its reply leaves. All properties are read-only and notify on
+ * completion: "id" (guint64), "kind" (int), "kind-name" (string),
+ * "window-label", "command", "status" (int), "status-text" (string: "…",
+ * "ok", or the error code), "error-code", "request-size" (guint64),
+ * "reply-size" (guint64), "duration-us" (gint64, -1 while pending),
+ * "wall-time-us" (gint64, g_get_real_time at arrival),
+ * "mono-time-us" (gint64, g_get_monotonic_time at arrival),
+ * "summary" (string: the first 200 bytes of the request, made valid UTF-8).
+ * Texts are kept as received and produced (JSON text), never as trees. */
+IsthmusExchange      *isthmus_exchange_new             (guint64               id,
+                                                        IsthmusExchangeKind   kind,
+                                                        const char           *window_label,
+                                                        GBytes               *request);
+/* Fills in the command once the request is parsed (may stay NULL if it
+ * never parsed). */
+void                  isthmus_exchange_set_command     (IsthmusExchange      *self,
+                                                        const char           *command);
+/* Completes the record: @reply_json is the reply value (ok) or the error
+ * value the page received (error), as JSON text; @error_code is NULL for
+ * ok, else the stable code; @error_message is the core's text (may be NULL).
+ * A second call is ignored with a critical. */
+void                  isthmus_exchange_complete        (IsthmusExchange      *self,
+                                                        IsthmusExchangeStatus status,
+                                                        const char           *error_code,
+                                                        const char           *error_message,
+                                                        GBytes               *reply_json,
+                                                        gint64                duration_us);
+
+guint64               isthmus_exchange_get_id          (IsthmusExchange      *self);
+IsthmusExchangeKind   isthmus_exchange_get_kind        (IsthmusExchange      *self);
+const char           *isthmus_exchange_get_kind_name   (IsthmusExchange      *self);
+const char           *isthmus_exchange_get_window_label (IsthmusExchange     *self);
+const char           *isthmus_exchange_get_command     (IsthmusExchange      *self);
+IsthmusExchangeStatus isthmus_exchange_get_status      (IsthmusExchange      *self);
+const char           *isthmus_exchange_get_status_text (IsthmusExchange      *self);
+const char           *isthmus_exchange_get_error_code  (IsthmusExchange      *self);
+const char           *isthmus_exchange_get_error_message (IsthmusExchange    *self);
+/* (transfer none) The message as received (JSON text, maybe invalid). */
+GBytes               *isthmus_exchange_get_request     (IsthmusExchange      *self);
+/* (transfer none) The reply JSON text, or NULL while pending. */
+GBytes               *isthmus_exchange_get_reply       (IsthmusExchange      *self);
+guint64               isthmus_exchange_get_request_size (IsthmusExchange     *self);
+guint64               isthmus_exchange_get_reply_size  (IsthmusExchange      *self);
+gint64                isthmus_exchange_get_duration_us (IsthmusExchange      *self);
+gint64                isthmus_exchange_get_wall_time_us (IsthmusExchange     *self);
+gint64                isthmus_exchange_get_mono_time_us (IsthmusExchange     *self);
+/* Valid UTF-8, at most 200 bytes plus "…". */
+const char           *isthmus_exchange_get_summary     (IsthmusExchange      *self);
+
+/* One JSON Lines record (no trailing newline): {"id","time" (RFC 3339 UTC,
+ * µs), "window","kind","cmd","status","code","message","durationUs",
+ * "requestSize","replySize","request","reply"}. "request" and "reply" are
+ * embedded as JSON when the text is valid JSON, else as a string. */
+char                 *isthmus_exchange_to_jsonl        (IsthmusExchange      *self);
+
+G_END_DECLS

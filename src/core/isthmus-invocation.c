@@ -1,0 +1,1 @@
+/* isthmus-invocation.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* isthmus-json-guard.c: placeholder until written. */

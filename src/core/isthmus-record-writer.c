@@ -1,0 +1,1 @@
+/* isthmus-record-writer.c: placeholder until written. */

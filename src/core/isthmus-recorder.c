@@ -1,0 +1,1 @@
+/* isthmus-recorder.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* isthmus-registry.c: placeholder until written. */

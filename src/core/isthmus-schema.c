@@ -1,0 +1,1 @@
+/* isthmus-schema.c: placeholder until written. */
