@@ -1,1 +1,540 @@
-/* isthmus-core.c: placeholder until written. */
+/* isthmus-core.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "isthmus-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "isthmus-core.h"
+#include "isthmus-error.h"
+
+#define CMD_MAX_BYTES 256
+#define DEFAULT_RECORDER_CAPACITY 10000
+#define MESSAGE_MAX_BYTES 1024
+
+struct _IsthmusCore
+{
+  GObject            parent_instance;
+
+  /* Owned references. */
+  IsthmusRegistry   *registry;
+  IsthmusRecorder   *recorder;
+  IsthmusExchange   *last_exchange;
+
+  IsthmusJsonLimits  limits;
+  guint64            next_id;
+
+  /* Requests waiting for their handler, oldest first. */
+  GQueue             pending;
+};
+
+G_DEFINE_FINAL_TYPE (IsthmusCore, isthmus_core, G_TYPE_OBJECT)
+
+/* One message on its way through the pipeline. */
+typedef struct
+{
+  /* Borrowed references: the core answers every pending request in its
+   * dispose, and an invocation stays alive until its answer left. */
+  IsthmusCore       *core;
+  IsthmusInvocation *invocation;
+
+  /* Owned references. */
+  IsthmusExchange   *exchange;
+  char              *webview_label;
+
+  IsthmusReplyFunc   func;
+  gpointer           user_data;
+  GList              link;
+  gint64             arrival_us;
+  guint              replied : 1;
+} Request;
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_clear_object (&request->exchange);
+  g_clear_pointer (&request->webview_label, g_free);
+  g_free (request);
+}
+
+static JsonNode *
+string_node (const char *text)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, text);
+
+  return node;
+}
+
+static char *
+cut_text (const char *text,
+          gsize       max_bytes)
+{
+  gsize length = strlen (text);
+
+  if (length <= max_bytes)
+    return g_strdup (text);
+
+  length = max_bytes;
+  while (length > 0 && ((guchar)text[length] & 0xC0) == 0x80)
+    length--;
+
+  return g_strdup_printf ("%.*s…", (int)length, text);
+}
+
+/* The single reply path: renders the value once, completes the record,
+ * then calls the reply function. */
+static void
+finish_request (Request      *request,
+                gboolean      ok,
+                JsonNode     *value,
+                const GError *error)
+{
+  IsthmusReply reply = { 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *handler_message = NULL;
+  const char *code = NULL;
+  const char *message = NULL;
+  gsize length;
+
+  g_assert (request != NULL);
+  g_assert (!request->replied);
+
+  request->replied = TRUE;
+
+  if (request->link.data != NULL)
+    {
+      g_queue_unlink (&request->core->pending, &request->link);
+      request->link.data = NULL;
+    }
+
+  /* A handler value JSON cannot express becomes an INTERNAL error, so the
+   * page never receives "inf" or "nan". */
+  if (value != NULL && !isthmus_json_is_finite (value))
+    {
+      g_autoptr(GError) bad = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) replacement = NULL;
+
+      bad = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_INTERNAL,
+                                 "the handler answered with a number JSON cannot express");
+      text = isthmus_ipc_error_to_page_value (bad);
+      replacement = string_node (text);
+      request->replied = FALSE;
+      finish_request (request, FALSE, replacement, bad);
+      return;
+    }
+
+  if (value != NULL)
+    json = isthmus_json_to_text (value, &length);
+  else
+    {
+      json = g_strdup ("null");
+      length = 4;
+    }
+
+  if (!ok)
+    {
+      if (error == NULL)
+        {
+          code = isthmus_ipc_error_to_code (ISTHMUS_IPC_ERROR_HANDLER_ERROR);
+          if (value != NULL && json_node_get_value_type (value) == G_TYPE_STRING)
+            message = json_node_get_string (value);
+          else
+            message = json;
+        }
+      else if (error->domain == ISTHMUS_IPC_ERROR)
+        {
+          code = isthmus_ipc_error_to_code (error->code);
+          message = error->message;
+        }
+      else
+        {
+          code = isthmus_ipc_error_to_code (ISTHMUS_IPC_ERROR_INTERNAL);
+          message = error->message;
+        }
+
+      /* The record keeps its own copy, cut to a readable length. */
+      handler_message = cut_text (message, MESSAGE_MAX_BYTES);
+      message = handler_message;
+    }
+
+  /* The record and the reply share one text. */
+  bytes = g_bytes_new_take (g_steal_pointer (&json), length);
+
+  isthmus_exchange_complete (request->exchange,
+                             ok ? ISTHMUS_EXCHANGE_OK : ISTHMUS_EXCHANGE_ERROR,
+                             code,
+                             message,
+                             bytes,
+                             g_get_monotonic_time () - request->arrival_us);
+
+  reply.ok = ok;
+  reply.json = g_bytes_get_data (bytes, NULL);
+  reply.json_length = length;
+  reply.code = code;
+  reply.message = message;
+
+  if (request->func != NULL)
+    request->func (&reply, request->user_data);
+}
+
+static void
+finish_with_error (Request      *request,
+                   const GError *error)
+{
+  g_autofree char *text = isthmus_ipc_error_to_page_value (error);
+  g_autoptr(JsonNode) value = string_node (text);
+
+  finish_request (request, FALSE, value, error);
+}
+
+static void
+invocation_reply_cb (IsthmusInvocation *invocation,
+                     gboolean           ok,
+                     JsonNode          *value,
+                     const GError      *error,
+                     gpointer           user_data)
+{
+  Request *request = user_data;
+
+  request->invocation = NULL;
+  finish_request (request, ok, value, error);
+}
+
+static void
+isthmus_core_dispose (GObject *object)
+{
+  IsthmusCore *self = (IsthmusCore *)object;
+  g_autoptr(GError) error = NULL;
+
+  error = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_CANCELLED,
+                               "the IPC core shut down");
+
+  while (self->pending.head != NULL)
+    {
+      Request *request = self->pending.head->data;
+
+      isthmus_invocation_cancel (request->invocation, error);
+    }
+
+  g_clear_object (&self->registry);
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->last_exchange);
+
+  G_OBJECT_CLASS (isthmus_core_parent_class)->dispose (object);
+}
+
+static void
+isthmus_core_class_init (IsthmusCoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = isthmus_core_dispose;
+}
+
+static void
+isthmus_core_init (IsthmusCore *self)
+{
+  self->registry = isthmus_registry_new ();
+  self->recorder = isthmus_recorder_new (DEFAULT_RECORDER_CAPACITY);
+  self->limits.max_bytes = ISTHMUS_JSON_GUARD_DEFAULT_MAX_BYTES;
+  self->limits.max_depth = ISTHMUS_JSON_GUARD_DEFAULT_MAX_DEPTH;
+  g_queue_init (&self->pending);
+}
+
+/**
+ * isthmus_core_new:
+ *
+ * Returns: (transfer full): a core with an empty registry and a recorder
+ */
+IsthmusCore *
+isthmus_core_new (void)
+{
+  return g_object_new (ISTHMUS_TYPE_CORE, NULL);
+}
+
+/**
+ * isthmus_core_get_registry:
+ * @self: an #IsthmusCore
+ *
+ * Returns: (transfer none): the command registry
+ */
+IsthmusRegistry *
+isthmus_core_get_registry (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+
+  return self->registry;
+}
+
+/**
+ * isthmus_core_get_recorder:
+ * @self: an #IsthmusCore
+ *
+ * Returns: (transfer none): the traffic recorder
+ */
+IsthmusRecorder *
+isthmus_core_get_recorder (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+
+  return self->recorder;
+}
+
+void
+isthmus_core_set_limits (IsthmusCore             *self,
+                         const IsthmusJsonLimits *limits)
+{
+  g_return_if_fail (ISTHMUS_IS_CORE (self));
+  g_return_if_fail (limits != NULL);
+
+  self->limits = *limits;
+}
+
+const IsthmusJsonLimits *
+isthmus_core_get_limits (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+
+  return &self->limits;
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+/* Checks the shape of Tauri's `{cmd, callback, error, payload, options}`
+ * and returns the command (borrowed from @root) and the payload. */
+static gboolean
+check_shape (JsonNode    *root,
+             const char **cmd_out,
+             JsonNode   **payload_out,
+             GError     **error)
+{
+  JsonObject *object;
+  JsonNode *cmd;
+  JsonNode *id;
+  const char *text;
+  static const char * const id_keys[] = { "callback", "error" };
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                           "the message is not a JSON object");
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  cmd = json_object_get_member (object, "cmd");
+
+  if (cmd == NULL)
+    {
+      g_set_error_literal (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                           "the message has no \"cmd\"");
+      return FALSE;
+    }
+
+  if (json_node_get_value_type (cmd) != G_TYPE_STRING)
+    {
+      g_set_error_literal (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                           "\"cmd\" is not a string");
+      return FALSE;
+    }
+
+  text = json_node_get_string (cmd);
+  if (text == NULL || *text == '\0')
+    {
+      g_set_error_literal (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                           "\"cmd\" is empty");
+      return FALSE;
+    }
+
+  if (strlen (text) > CMD_MAX_BYTES)
+    {
+      g_set_error (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                   "\"cmd\" is longer than %d bytes", CMD_MAX_BYTES);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (id_keys); i++)
+    {
+      id = json_object_get_member (object, id_keys[i]);
+      if (id != NULL && !is_number (id))
+        {
+          g_set_error (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                       "\"%s\" is not a number", id_keys[i]);
+          return FALSE;
+        }
+    }
+
+  *cmd_out = text;
+  *payload_out = json_object_get_member (object, "payload");
+
+  return TRUE;
+}
+
+/**
+ * isthmus_core_handle_message:
+ * @self: an #IsthmusCore
+ * @webview_label: the core's own label of the sending view
+ * @message: the text the bridge posted
+ * @func: called exactly once with the reply, possibly before this returns
+ * @user_data: data for @func
+ *
+ * Runs one invoke message through the pipeline: size and encoding guard,
+ * depth guard, parse, shape check, schema, handler.
+ *
+ * Returns: (transfer none): the exchange recording it, valid at least
+ *   until the next message
+ */
+IsthmusExchange *
+isthmus_core_handle_message (IsthmusCore      *self,
+                             const char       *webview_label,
+                             GBytes           *message,
+                             IsthmusReplyFunc  func,
+                             gpointer          user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(IsthmusInvocation) invocation = NULL;
+  g_autoptr(IsthmusExchange) exchange = NULL;
+  Request *request;
+  const char *data;
+  const char *cmd = NULL;
+  JsonNode *payload = NULL;
+  gsize length;
+
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  request = g_new0 (Request, 1);
+  request->arrival_us = g_get_monotonic_time ();
+  request->core = self;
+  request->func = func;
+  request->user_data = user_data;
+  request->webview_label = g_strdup (webview_label);
+
+  exchange = isthmus_exchange_new (++self->next_id, ISTHMUS_EXCHANGE_INVOKE,
+                                   webview_label, message);
+  request->exchange = g_object_ref (exchange);
+  /* Keeps the returned record alive until the next message, even when the
+   * recorder is paused and the reply left already. */
+  g_set_object (&self->last_exchange, exchange);
+  isthmus_recorder_add (self->recorder, exchange);
+
+  data = g_bytes_get_data (message, &length);
+  if (data == NULL)
+    data = "";
+
+  if (!isthmus_json_guard_check (data, length, &self->limits, &error))
+    {
+      finish_with_error (request, error);
+      request_free (request);
+      return exchange;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &error))
+    {
+      g_autoptr(GError) bad = NULL;
+
+      bad = g_error_new (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                         "the message is not valid JSON: %s", error->message);
+      finish_with_error (request, bad);
+      request_free (request);
+      return exchange;
+    }
+
+  /* serde_json refuses such numbers too ("number out of range"). */
+  if (!isthmus_json_is_finite (json_parser_get_root (parser)))
+    {
+      g_autoptr(GError) bad = NULL;
+
+      bad = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
+                                 "a number is out of range");
+      finish_with_error (request, bad);
+      request_free (request);
+      return exchange;
+    }
+
+  if (!check_shape (json_parser_get_root (parser), &cmd, &payload, &error))
+    {
+      finish_with_error (request, error);
+      request_free (request);
+      return exchange;
+    }
+
+  isthmus_exchange_set_command (exchange, cmd);
+
+  invocation = isthmus_invocation_new (cmd, payload, webview_label,
+                                       invocation_reply_cb, request, request_free);
+  request->invocation = invocation;
+  request->link.data = request;
+  g_queue_push_tail_link (&self->pending, &request->link);
+
+  isthmus_registry_dispatch (self->registry, invocation);
+
+  return exchange;
+}
+
+/**
+ * isthmus_core_cancel_webview:
+ * @self: an #IsthmusCore
+ * @webview_label: the view that went away
+ *
+ * Cancels the pending invocations of @webview_label and answers each at
+ * once with WEBVIEW_GONE. Their handlers' later answers are dropped.
+ */
+void
+isthmus_core_cancel_webview (IsthmusCore *self,
+                             const char  *webview_label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) doomed = NULL;
+
+  g_return_if_fail (ISTHMUS_IS_CORE (self));
+
+  error = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_WEBVIEW_GONE,
+                               "the webview went away");
+  doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Collect first: answering unlinks requests from the queue. */
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      Request *request = l->data;
+
+      if (g_strcmp0 (request->webview_label, webview_label) == 0)
+        g_ptr_array_add (doomed, g_object_ref (request->invocation));
+    }
+
+  for (guint i = 0; i < doomed->len; i++)
+    isthmus_invocation_cancel (g_ptr_array_index (doomed, i), error);
+}
+
+guint
+isthmus_core_get_n_pending (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), 0);
+
+  return self->pending.length;
+}

@@ -1,1 +1,810 @@
-/* isthmus-exchange.c: placeholder until written. */
+/* isthmus-exchange.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "isthmus-exchange"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "isthmus-exchange.h"
+#include "isthmus-json-guard.h"
+
+#define SUMMARY_MAX_BYTES 200
+
+/* Embedding a request or a reply as JSON in a record needs a parse; texts
+ * nested deeper than this are kept as strings instead. */
+#define EMBED_MAX_DEPTH 512
+
+struct _IsthmusExchange
+{
+  GObject               parent_instance;
+
+  guint64               id;
+  IsthmusExchangeKind   kind;
+  IsthmusExchangeStatus status;
+  char                 *window_label;
+  char                 *command;
+  char                 *error_code;
+  char                 *error_message;
+  GBytes               *request;
+  GBytes               *reply;
+  char                 *summary;
+  gint64                duration_us;
+  gint64                wall_time_us;
+  gint64                mono_time_us;
+};
+
+G_DEFINE_FINAL_TYPE (IsthmusExchange, isthmus_exchange, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_KIND,
+  PROP_KIND_NAME,
+  PROP_WINDOW_LABEL,
+  PROP_COMMAND,
+  PROP_STATUS,
+  PROP_STATUS_TEXT,
+  PROP_ERROR_CODE,
+  PROP_REQUEST_SIZE,
+  PROP_REPLY_SIZE,
+  PROP_DURATION_US,
+  PROP_WALL_TIME_US,
+  PROP_MONO_TIME_US,
+  PROP_SUMMARY,
+  N_PROPS
+};
+
+enum {
+  COMPLETED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties [N_PROPS];
+static guint signals [N_SIGNALS];
+
+static const char * const kind_names[] = {
+  [ISTHMUS_EXCHANGE_INVOKE] = "invoke",
+  [ISTHMUS_EXCHANGE_EMIT] = "emit",
+  [ISTHMUS_EXCHANGE_EVENT] = "event",
+  [ISTHMUS_EXCHANGE_CHANNEL] = "channel",
+  [ISTHMUS_EXCHANGE_LIFECYCLE] = "lifecycle",
+};
+
+static void
+isthmus_exchange_finalize (GObject *object)
+{
+  IsthmusExchange *self = (IsthmusExchange *)object;
+
+  g_clear_pointer (&self->window_label, g_free);
+  g_clear_pointer (&self->command, g_free);
+  g_clear_pointer (&self->error_code, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->request, g_bytes_unref);
+  g_clear_pointer (&self->reply, g_bytes_unref);
+  g_clear_pointer (&self->summary, g_free);
+
+  G_OBJECT_CLASS (isthmus_exchange_parent_class)->finalize (object);
+}
+
+static void
+isthmus_exchange_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  IsthmusExchange *self = ISTHMUS_EXCHANGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint64 (value, self->id);
+      break;
+
+    case PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
+
+    case PROP_KIND_NAME:
+      g_value_set_string (value, isthmus_exchange_get_kind_name (self));
+      break;
+
+    case PROP_WINDOW_LABEL:
+      g_value_set_string (value, self->window_label);
+      break;
+
+    case PROP_COMMAND:
+      g_value_set_string (value, self->command);
+      break;
+
+    case PROP_STATUS:
+      g_value_set_int (value, self->status);
+      break;
+
+    case PROP_STATUS_TEXT:
+      g_value_set_string (value, isthmus_exchange_get_status_text (self));
+      break;
+
+    case PROP_ERROR_CODE:
+      g_value_set_string (value, self->error_code);
+      break;
+
+    case PROP_REQUEST_SIZE:
+      g_value_set_uint64 (value, isthmus_exchange_get_request_size (self));
+      break;
+
+    case PROP_REPLY_SIZE:
+      g_value_set_uint64 (value, isthmus_exchange_get_reply_size (self));
+      break;
+
+    case PROP_DURATION_US:
+      g_value_set_int64 (value, self->duration_us);
+      break;
+
+    case PROP_WALL_TIME_US:
+      g_value_set_int64 (value, self->wall_time_us);
+      break;
+
+    case PROP_MONO_TIME_US:
+      g_value_set_int64 (value, self->mono_time_us);
+      break;
+
+    case PROP_SUMMARY:
+      g_value_set_string (value, isthmus_exchange_get_summary (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+isthmus_exchange_class_init (IsthmusExchangeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = isthmus_exchange_finalize;
+  object_class->get_property = isthmus_exchange_get_property;
+
+  properties [PROP_ID] =
+    g_param_spec_uint64 ("id", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties [PROP_KIND] =
+    g_param_spec_int ("kind", NULL, NULL,
+                      ISTHMUS_EXCHANGE_INVOKE, ISTHMUS_EXCHANGE_LIFECYCLE,
+                      ISTHMUS_EXCHANGE_INVOKE, flags);
+  properties [PROP_KIND_NAME] =
+    g_param_spec_string ("kind-name", NULL, NULL, NULL, flags);
+  properties [PROP_WINDOW_LABEL] =
+    g_param_spec_string ("window-label", NULL, NULL, NULL, flags);
+  properties [PROP_COMMAND] =
+    g_param_spec_string ("command", NULL, NULL, NULL, flags);
+  properties [PROP_STATUS] =
+    g_param_spec_int ("status", NULL, NULL,
+                      ISTHMUS_EXCHANGE_PENDING, ISTHMUS_EXCHANGE_ERROR,
+                      ISTHMUS_EXCHANGE_PENDING, flags);
+  properties [PROP_STATUS_TEXT] =
+    g_param_spec_string ("status-text", NULL, NULL, NULL, flags);
+  properties [PROP_ERROR_CODE] =
+    g_param_spec_string ("error-code", NULL, NULL, NULL, flags);
+  properties [PROP_REQUEST_SIZE] =
+    g_param_spec_uint64 ("request-size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties [PROP_REPLY_SIZE] =
+    g_param_spec_uint64 ("reply-size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties [PROP_DURATION_US] =
+    g_param_spec_int64 ("duration-us", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties [PROP_WALL_TIME_US] =
+    g_param_spec_int64 ("wall-time-us", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties [PROP_MONO_TIME_US] =
+    g_param_spec_int64 ("mono-time-us", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties [PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * IsthmusExchange::completed:
+   *
+   * Emitted once, after the record was completed and its properties
+   * notified.
+   */
+  signals [COMPLETED] =
+    g_signal_new ("completed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+isthmus_exchange_init (IsthmusExchange *self)
+{
+  self->status = ISTHMUS_EXCHANGE_PENDING;
+  self->duration_us = -1;
+}
+
+static char *
+make_summary (GBytes *request)
+{
+  const char *data;
+  gsize length;
+  gsize take;
+  gboolean cut;
+  g_autofree char *valid = NULL;
+  gsize valid_length;
+
+  data = g_bytes_get_data (request, &length);
+  if (data == NULL || length == 0)
+    return g_strdup ("");
+
+  take = MIN (length, SUMMARY_MAX_BYTES);
+  cut = take < length;
+
+  /* Do not split a character at the cut: back off over continuation bytes
+   * (at most three, as UTF-8 sequences are at most four bytes long). */
+  if (cut)
+    {
+      gsize start = take;
+
+      while (start > 0 && take - start < 3 && ((guchar)data[start] & 0xC0) == 0x80)
+        start--;
+      if (((guchar)data[start] & 0xC0) != 0x80)
+        take = start;
+    }
+
+  valid = g_utf8_make_valid (data, take);
+  valid_length = strlen (valid);
+
+  /* Replacement characters take three bytes, so the valid text may have
+   * grown past the limit. */
+  if (valid_length > SUMMARY_MAX_BYTES)
+    {
+      const char *end = valid + SUMMARY_MAX_BYTES;
+
+      while (end > valid && ((guchar)*end & 0xC0) == 0x80)
+        end--;
+      valid[end - valid] = '\0';
+      cut = TRUE;
+    }
+
+  if (cut)
+    return g_strconcat (valid, "…", NULL);
+
+  return g_steal_pointer (&valid);
+}
+
+/**
+ * isthmus_exchange_new:
+ * @id: the record's number
+ * @kind: what kind of traffic it is
+ * @window_label: (nullable): the core's label of the view involved
+ * @request: (nullable): the message as received; referenced, not copied
+ *
+ * Returns: (transfer full): a pending record, stamped with the current
+ *   wall-clock and monotonic times.
+ */
+IsthmusExchange *
+isthmus_exchange_new (guint64              id,
+                      IsthmusExchangeKind  kind,
+                      const char          *window_label,
+                      GBytes              *request)
+{
+  IsthmusExchange *self;
+
+  g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (kind_names), NULL);
+
+  self = g_object_new (ISTHMUS_TYPE_EXCHANGE, NULL);
+  self->id = id;
+  self->kind = kind;
+  self->window_label = g_strdup (window_label);
+  self->request = request != NULL ? g_bytes_ref (request) : g_bytes_new_static ("", 0);
+  self->summary = make_summary (self->request);
+  self->wall_time_us = g_get_real_time ();
+  self->mono_time_us = g_get_monotonic_time ();
+
+  return self;
+}
+
+/**
+ * isthmus_exchange_set_command:
+ * @self: an #IsthmusExchange
+ * @command: (nullable): the command named by the request
+ *
+ * Fills in the command once the request is parsed.
+ */
+void
+isthmus_exchange_set_command (IsthmusExchange *self,
+                              const char      *command)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+
+  if (g_strcmp0 (self->command, command) == 0)
+    return;
+
+  g_free (self->command);
+  self->command = g_strdup (command);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_COMMAND]);
+}
+
+/**
+ * isthmus_exchange_complete:
+ * @self: an #IsthmusExchange
+ * @status: %ISTHMUS_EXCHANGE_OK or %ISTHMUS_EXCHANGE_ERROR
+ * @error_code: (nullable): %NULL for ok, else the stable code
+ * @error_message: (nullable): the core's text
+ * @reply_json: (nullable): the JSON text the page received; referenced
+ * @duration_us: the time from arrival to reply
+ *
+ * Completes the record, notifies the changed properties and emits
+ * #IsthmusExchange::completed. A second call is ignored with a critical.
+ */
+void
+isthmus_exchange_complete (IsthmusExchange       *self,
+                           IsthmusExchangeStatus  status,
+                           const char            *error_code,
+                           const char            *error_message,
+                           GBytes                *reply_json,
+                           gint64                 duration_us)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+  g_return_if_fail (status == ISTHMUS_EXCHANGE_OK || status == ISTHMUS_EXCHANGE_ERROR);
+
+  if (self->status != ISTHMUS_EXCHANGE_PENDING)
+    {
+      g_critical ("Exchange %" G_GUINT64_FORMAT " was completed twice", self->id);
+      return;
+    }
+
+  self->status = status;
+  self->error_code = g_strdup (status == ISTHMUS_EXCHANGE_ERROR && error_code == NULL ? "INTERNAL" : error_code);
+  self->error_message = g_strdup (error_message);
+  self->reply = reply_json != NULL ? g_bytes_ref (reply_json) : g_bytes_new_static ("", 0);
+  self->duration_us = MAX (duration_us, 0);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATUS_TEXT]);
+  if (self->error_code != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ERROR_CODE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_REPLY_SIZE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_DURATION_US]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, signals [COMPLETED], 0);
+}
+
+guint64
+isthmus_exchange_get_id (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->id;
+}
+
+IsthmusExchangeKind
+isthmus_exchange_get_kind (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), ISTHMUS_EXCHANGE_INVOKE);
+
+  return self->kind;
+}
+
+/**
+ * isthmus_exchange_get_kind_name:
+ * @self: an #IsthmusExchange
+ *
+ * Returns: (transfer none): "invoke", "emit", "event", "channel" or
+ *   "lifecycle".
+ */
+const char *
+isthmus_exchange_get_kind_name (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return kind_names[self->kind];
+}
+
+const char *
+isthmus_exchange_get_window_label (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->window_label;
+}
+
+const char *
+isthmus_exchange_get_command (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->command;
+}
+
+IsthmusExchangeStatus
+isthmus_exchange_get_status (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), ISTHMUS_EXCHANGE_PENDING);
+
+  return self->status;
+}
+
+/**
+ * isthmus_exchange_get_status_text:
+ * @self: an #IsthmusExchange
+ *
+ * Returns: (transfer none): "…" while pending, "ok", or the error code.
+ */
+const char *
+isthmus_exchange_get_status_text (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  switch (self->status)
+    {
+    case ISTHMUS_EXCHANGE_PENDING:
+      return "…";
+
+    case ISTHMUS_EXCHANGE_OK:
+      return "ok";
+
+    case ISTHMUS_EXCHANGE_ERROR:
+    default:
+      return self->error_code;
+    }
+}
+
+const char *
+isthmus_exchange_get_error_code (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->error_code;
+}
+
+const char *
+isthmus_exchange_get_error_message (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->error_message;
+}
+
+GBytes *
+isthmus_exchange_get_request (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->request;
+}
+
+GBytes *
+isthmus_exchange_get_reply (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->reply;
+}
+
+guint64
+isthmus_exchange_get_request_size (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return g_bytes_get_size (self->request);
+}
+
+guint64
+isthmus_exchange_get_reply_size (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->reply != NULL ? g_bytes_get_size (self->reply) : 0;
+}
+
+gint64
+isthmus_exchange_get_duration_us (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), -1);
+
+  return self->duration_us;
+}
+
+gint64
+isthmus_exchange_get_wall_time_us (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->wall_time_us;
+}
+
+gint64
+isthmus_exchange_get_mono_time_us (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->mono_time_us;
+}
+
+const char *
+isthmus_exchange_get_summary (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->summary;
+}
+
+static void
+add_optional_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * isthmus_json_is_finite:
+ * @root: (nullable): a JSON tree
+ *
+ * Checks for numbers JSON text cannot express: json-glib reads 1e400 as
+ * infinity and would write it back as "inf". Walks the tree without
+ * recursion.
+ *
+ * Returns: %FALSE if @root holds an infinite or NaN number
+ */
+gboolean
+isthmus_json_is_finite (JsonNode *root)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  gboolean found = FALSE;
+
+  if (root != NULL)
+    g_ptr_array_add (stack, root);
+
+  while (stack->len > 0 && !found)
+    {
+      JsonNode *node = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      switch (json_node_get_node_type (node))
+        {
+        case JSON_NODE_OBJECT:
+          {
+            JsonObjectIter iter;
+            JsonNode *member;
+
+            json_object_iter_init (&iter, json_node_get_object (node));
+            while (json_object_iter_next (&iter, NULL, &member))
+              g_ptr_array_add (stack, member);
+          }
+          break;
+
+        case JSON_NODE_ARRAY:
+          {
+            JsonArray *array = json_node_get_array (node);
+            guint n = json_array_get_length (array);
+
+            for (guint i = 0; i < n; i++)
+              g_ptr_array_add (stack, json_array_get_element (array, i));
+          }
+          break;
+
+        case JSON_NODE_VALUE:
+          if (json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+              !isfinite (json_node_get_double (node)))
+            found = TRUE;
+          break;
+
+        case JSON_NODE_NULL:
+        default:
+          break;
+        }
+    }
+
+  return !found;
+}
+
+/**
+ * isthmus_json_to_text:
+ * @node: a JSON tree with finite numbers only
+ * @length: (out) (optional): the length of the text
+ *
+ * Like json_to_string (@node, FALSE), but always valid JSON: json-glib 1.6
+ * appends ".0" to doubles that it prints with an exponent ("1e+20.0"),
+ * which no parser accepts; this removes it.
+ *
+ * Returns: (transfer full): compact JSON text
+ */
+char *
+isthmus_json_to_text (JsonNode *node,
+                      gsize    *length)
+{
+  char *text;
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  gboolean in_exponent = FALSE;
+  gsize out = 0;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = json_to_string (node, FALSE);
+
+  for (gsize in = 0; text[in] != '\0'; in++)
+    {
+      char c = text[in];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+          in_exponent = FALSE;
+        }
+      else if (c == 'e' || c == 'E')
+        in_exponent = TRUE;
+      else if (in_exponent && c == '.')
+        {
+          /* Skip the bogus fraction after an exponent. */
+          while (g_ascii_isdigit (text[in + 1]))
+            in++;
+          in_exponent = FALSE;
+          continue;
+        }
+      else if (!(g_ascii_isdigit (c) || c == '+' || c == '-'))
+        in_exponent = FALSE;
+
+      text[out++] = c;
+    }
+
+  text[out] = '\0';
+  if (length != NULL)
+    *length = out;
+
+  return text;
+}
+
+/* Adds @text as JSON when it is valid JSON (and not too deep to parse
+ * safely), else as a string made valid UTF-8. */
+static void
+add_embedded (JsonBuilder *builder,
+              const char  *name,
+              GBytes      *text)
+{
+  IsthmusJsonLimits limits = { G_MAXSIZE, EMBED_MAX_DEPTH };
+  const char *data;
+  gsize length;
+
+  json_builder_set_member_name (builder, name);
+
+  if (text == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  data = g_bytes_get_data (text, &length);
+  if (data == NULL)
+    data = "";
+
+  if (length > 0 && isthmus_json_guard_check (data, length, &limits, NULL))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      if (json_parser_load_from_data (parser, data, length, NULL) &&
+          json_parser_get_root (parser) != NULL &&
+          isthmus_json_is_finite (json_parser_get_root (parser)))
+        {
+          json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+          return;
+        }
+    }
+
+  {
+    g_autofree char *valid = g_utf8_make_valid (data, length);
+
+    json_builder_add_string_value (builder, valid);
+  }
+}
+
+static char *
+format_time (gint64 wall_time_us)
+{
+  g_autoptr(GDateTime) seconds = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  gint64 secs = wall_time_us / G_USEC_PER_SEC;
+  gint64 usecs = wall_time_us % G_USEC_PER_SEC;
+
+  if (usecs < 0)
+    {
+      secs -= 1;
+      usecs += G_USEC_PER_SEC;
+    }
+
+  seconds = g_date_time_new_from_unix_utc (secs);
+  if (seconds == NULL)
+    return g_strdup ("1970-01-01T00:00:00.000000Z");
+  when = g_date_time_add (seconds, usecs);
+
+  return g_date_time_format (when, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+/**
+ * isthmus_exchange_to_jsonl:
+ * @self: an #IsthmusExchange
+ *
+ * Formats one JSON Lines record. It reads only fields that do not change
+ * after completion, so a completed record may be formatted on any thread.
+ *
+ * Returns: (transfer full): one line of JSON, without the newline.
+ */
+char *
+isthmus_exchange_to_jsonl (IsthmusExchange *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *time = NULL;
+  const char *status;
+
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  switch (self->status)
+    {
+    case ISTHMUS_EXCHANGE_OK:
+      status = "ok";
+      break;
+
+    case ISTHMUS_EXCHANGE_ERROR:
+      status = "error";
+      break;
+
+    case ISTHMUS_EXCHANGE_PENDING:
+    default:
+      status = "pending";
+      break;
+    }
+
+  time = format_time (self->wall_time_us);
+  builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, (gint64)self->id);
+  add_optional_string (builder, "time", time);
+  add_optional_string (builder, "window", self->window_label);
+  add_optional_string (builder, "kind", kind_names[self->kind]);
+  add_optional_string (builder, "cmd", self->command);
+  add_optional_string (builder, "status", status);
+  add_optional_string (builder, "code", self->error_code);
+  add_optional_string (builder, "message", self->error_message);
+  json_builder_set_member_name (builder, "durationUs");
+  json_builder_add_int_value (builder, self->duration_us);
+  json_builder_set_member_name (builder, "requestSize");
+  json_builder_add_int_value (builder, (gint64)isthmus_exchange_get_request_size (self));
+  json_builder_set_member_name (builder, "replySize");
+  json_builder_add_int_value (builder, (gint64)isthmus_exchange_get_reply_size (self));
+  add_embedded (builder, "request", self->request);
+  if (self->status == ISTHMUS_EXCHANGE_PENDING)
+    add_embedded (builder, "reply", NULL);
+  else
+    add_embedded (builder, "reply", self->reply);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+
+  return isthmus_json_to_text (root, NULL);
+}

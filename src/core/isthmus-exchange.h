@@ -87,4 +87,12 @@ const char           *isthmus_exchange_get_summary     (IsthmusExchange      *se
  * embedded as JSON when the text is valid JSON, else as a string. */
 char                 *isthmus_exchange_to_jsonl        (IsthmusExchange      *self);
 
+/* JSON helpers shared by the core and the records. FALSE when @root holds
+ * an infinite or NaN number (json-glib reads 1e400 as infinity). */
+gboolean              isthmus_json_is_finite           (JsonNode             *root);
+/* json_to_string (@node, FALSE), minus json-glib 1.6's invalid ".0" after
+ * an exponent ("1e+20.0"). (transfer full) */
+char                 *isthmus_json_to_text             (JsonNode             *node,
+                                                        gsize                *length);
+
 G_END_DECLS

@@ -74,5 +74,10 @@ void               isthmus_invocation_return_error_string (IsthmusInvocation *se
  * isthmus_ipc_error_to_page_value(). */
 void               isthmus_invocation_return_gerror (IsthmusInvocation *self,
                                                      const GError      *error);
+/* For the core: cancels the call's GCancellable and answers with @error
+ * (WEBVIEW_GONE, CANCELLED) at once unless the answer already left; a later
+ * handler answer is dropped silently. Call on the creating context. */
+void               isthmus_invocation_cancel        (IsthmusInvocation *self,
+                                                     const GError      *error);
 
 G_END_DECLS

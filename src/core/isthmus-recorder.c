@@ -1,1 +1,413 @@
-/* isthmus-recorder.c: placeholder until written. */
+/* isthmus-recorder.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "isthmus-recorder"
+
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "isthmus-record-writer.h"
+#include "isthmus-recorder.h"
+
+#define MIN_ALLOC 16
+
+struct _IsthmusRecorder
+{
+  GObject               parent_instance;
+
+  /* A ring of owned references: the oldest record is at @head. The array
+   * grows on demand up to @capacity slots. */
+  IsthmusExchange     **items;
+  guint                 alloc;
+  guint                 head;
+  guint                 n_items;
+  guint                 capacity;
+
+  guint64               dropped;
+  IsthmusRecordWriter  *writer;
+  guint                 paused : 1;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (IsthmusRecorder, isthmus_recorder, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_CAPACITY,
+  PROP_DROPPED,
+  PROP_PAUSED,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static GType
+isthmus_recorder_get_item_type (GListModel *model)
+{
+  return ISTHMUS_TYPE_EXCHANGE;
+}
+
+static guint
+isthmus_recorder_get_n_items (GListModel *model)
+{
+  return ISTHMUS_RECORDER (model)->n_items;
+}
+
+static gpointer
+isthmus_recorder_get_item (GListModel *model,
+                           guint       position)
+{
+  IsthmusRecorder *self = ISTHMUS_RECORDER (model);
+
+  if (position >= self->n_items)
+    return NULL;
+
+  return g_object_ref (self->items[(self->head + position) % self->alloc]);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = isthmus_recorder_get_item_type;
+  iface->get_n_items = isthmus_recorder_get_n_items;
+  iface->get_item = isthmus_recorder_get_item;
+}
+
+/* Moves the newest @keep records to a fresh array of @new_alloc slots,
+ * dropping the older ones, and returns how many were dropped. */
+static guint
+relocate (IsthmusRecorder *self,
+          guint            keep,
+          guint            new_alloc)
+{
+  IsthmusExchange **items;
+  guint removed;
+
+  g_assert (keep <= self->n_items);
+  g_assert (keep <= new_alloc);
+
+  removed = self->n_items - keep;
+  items = g_new0 (IsthmusExchange *, MAX (new_alloc, 1));
+
+  for (guint i = 0; i < self->n_items; i++)
+    {
+      IsthmusExchange *item = self->items[(self->head + i) % self->alloc];
+
+      if (i < removed)
+        g_object_unref (item);
+      else
+        items[i - removed] = item;
+    }
+
+  g_free (self->items);
+  self->items = items;
+  self->alloc = MAX (new_alloc, 1);
+  self->head = 0;
+  self->n_items = keep;
+
+  return removed;
+}
+
+static void
+exchange_completed_cb (IsthmusExchange *exchange,
+                       IsthmusRecorder *self)
+{
+  g_signal_handlers_disconnect_by_func (exchange, exchange_completed_cb, self);
+
+  if (self->writer != NULL)
+    isthmus_record_writer_write (self->writer, exchange);
+}
+
+static void
+isthmus_recorder_dispose (GObject *object)
+{
+  IsthmusRecorder *self = (IsthmusRecorder *)object;
+
+  if (self->items != NULL)
+    relocate (self, 0, 0);
+  g_clear_object (&self->writer);
+
+  G_OBJECT_CLASS (isthmus_recorder_parent_class)->dispose (object);
+}
+
+static void
+isthmus_recorder_finalize (GObject *object)
+{
+  IsthmusRecorder *self = (IsthmusRecorder *)object;
+
+  g_clear_pointer (&self->items, g_free);
+
+  G_OBJECT_CLASS (isthmus_recorder_parent_class)->finalize (object);
+}
+
+static void
+isthmus_recorder_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  IsthmusRecorder *self = ISTHMUS_RECORDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      g_value_set_uint (value, self->capacity);
+      break;
+
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, self->dropped);
+      break;
+
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+isthmus_recorder_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  IsthmusRecorder *self = ISTHMUS_RECORDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      isthmus_recorder_set_capacity (self, g_value_get_uint (value));
+      break;
+
+    case PROP_PAUSED:
+      isthmus_recorder_set_paused (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+isthmus_recorder_class_init (IsthmusRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = isthmus_recorder_dispose;
+  object_class->finalize = isthmus_recorder_finalize;
+  object_class->get_property = isthmus_recorder_get_property;
+  object_class->set_property = isthmus_recorder_set_property;
+
+  properties [PROP_CAPACITY] =
+    g_param_spec_uint ("capacity", NULL, NULL,
+                       1, G_MAXUINT, 10000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties [PROP_DROPPED] =
+    g_param_spec_uint64 ("dropped", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties [PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+isthmus_recorder_init (IsthmusRecorder *self)
+{
+  self->capacity = 10000;
+  self->alloc = MIN_ALLOC;
+  self->items = g_new0 (IsthmusExchange *, self->alloc);
+}
+
+/**
+ * isthmus_recorder_new:
+ * @capacity: the most records kept (at least 1)
+ *
+ * Returns: (transfer full): an empty recorder
+ */
+IsthmusRecorder *
+isthmus_recorder_new (guint capacity)
+{
+  return g_object_new (ISTHMUS_TYPE_RECORDER,
+                       "capacity", MAX (capacity, 1),
+                       NULL);
+}
+
+static void
+add_dropped (IsthmusRecorder *self,
+             guint            n)
+{
+  if (n == 0)
+    return;
+
+  self->dropped += n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_DROPPED]);
+}
+
+/**
+ * isthmus_recorder_add:
+ * @self: an #IsthmusRecorder
+ * @exchange: the record to add
+ *
+ * Appends @exchange (unless paused), dropping the oldest record when full,
+ * and hands it to the writer once it completes.
+ */
+void
+isthmus_recorder_add (IsthmusRecorder *self,
+                      IsthmusExchange *exchange)
+{
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (exchange));
+
+  if (isthmus_exchange_get_status (exchange) != ISTHMUS_EXCHANGE_PENDING)
+    {
+      if (self->writer != NULL)
+        isthmus_record_writer_write (self->writer, exchange);
+    }
+  else
+    g_signal_connect_object (exchange, "completed",
+                             G_CALLBACK (exchange_completed_cb), self, 0);
+
+  if (self->paused)
+    return;
+
+  if (self->n_items == self->capacity)
+    {
+      g_clear_object (&self->items[self->head]);
+      self->head = (self->head + 1) % self->alloc;
+      self->n_items--;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 1, 0);
+      add_dropped (self, 1);
+    }
+  else if (self->n_items == self->alloc)
+    relocate (self, self->n_items, MIN (self->capacity, MAX (MIN_ALLOC, self->alloc * 2)));
+
+  self->items[(self->head + self->n_items) % self->alloc] = g_object_ref (exchange);
+  self->n_items++;
+  g_list_model_items_changed (G_LIST_MODEL (self), self->n_items - 1, 0, 1);
+}
+
+/**
+ * isthmus_recorder_clear:
+ * @self: an #IsthmusRecorder
+ *
+ * Removes every record and resets the dropped count.
+ */
+void
+isthmus_recorder_clear (IsthmusRecorder *self)
+{
+  guint removed;
+
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  removed = relocate (self, 0, MIN (self->capacity, MIN_ALLOC));
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+
+  if (self->dropped != 0)
+    {
+      self->dropped = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_DROPPED]);
+    }
+}
+
+guint
+isthmus_recorder_get_capacity (IsthmusRecorder *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_RECORDER (self), 0);
+
+  return self->capacity;
+}
+
+/**
+ * isthmus_recorder_set_capacity:
+ * @self: an #IsthmusRecorder
+ * @capacity: the most records kept (at least 1)
+ *
+ * Shrinking drops the oldest records, which count as dropped.
+ */
+void
+isthmus_recorder_set_capacity (IsthmusRecorder *self,
+                               guint            capacity)
+{
+  guint removed = 0;
+
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  capacity = MAX (capacity, 1);
+  if (self->capacity == capacity)
+    return;
+
+  self->capacity = capacity;
+
+  if (self->n_items > capacity)
+    removed = relocate (self, capacity, capacity);
+  else if (self->alloc > capacity)
+    relocate (self, self->n_items, capacity);
+
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAPACITY]);
+  add_dropped (self, removed);
+}
+
+guint64
+isthmus_recorder_get_dropped (IsthmusRecorder *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_RECORDER (self), 0);
+
+  return self->dropped;
+}
+
+gboolean
+isthmus_recorder_get_paused (IsthmusRecorder *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_RECORDER (self), FALSE);
+
+  return self->paused;
+}
+
+void
+isthmus_recorder_set_paused (IsthmusRecorder *self,
+                             gboolean         paused)
+{
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+
+  self->paused = paused;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PAUSED]);
+}
+
+/**
+ * isthmus_recorder_set_writer:
+ * @self: an #IsthmusRecorder
+ * @writer: (nullable): the sink for completed records; %NULL detaches
+ *
+ * Every record added from now on, and every one still pending, is handed
+ * to @writer when it completes.
+ */
+void
+isthmus_recorder_set_writer (IsthmusRecorder             *self,
+                             struct _IsthmusRecordWriter *writer)
+{
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+  g_return_if_fail (writer == NULL || ISTHMUS_IS_RECORD_WRITER (writer));
+
+  g_set_object (&self->writer, writer);
+}
