@@ -208,6 +208,9 @@ invocation_reply_cb (IsthmusInvocation *invocation,
 {
   Request *request = user_data;
 
+  if (isthmus_invocation_get_note (invocation) != NULL)
+    isthmus_exchange_set_note (request->exchange, isthmus_invocation_get_note (invocation));
+
   request->invocation = NULL;
   finish_request (request, ok, value, error);
 }

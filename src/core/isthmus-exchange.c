@@ -35,6 +35,7 @@ struct _IsthmusExchange
   GBytes               *request;
   GBytes               *reply;
   char                 *summary;
+  char                 *note;
   gint64                duration_us;
   gint64                wall_time_us;
   gint64                mono_time_us;
@@ -58,6 +59,7 @@ enum {
   PROP_WALL_TIME_US,
   PROP_MONO_TIME_US,
   PROP_SUMMARY,
+  PROP_NOTE,
   N_PROPS
 };
 
@@ -89,6 +91,7 @@ isthmus_exchange_finalize (GObject *object)
   g_clear_pointer (&self->request, g_bytes_unref);
   g_clear_pointer (&self->reply, g_bytes_unref);
   g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (isthmus_exchange_parent_class)->finalize (object);
 }
@@ -159,6 +162,10 @@ isthmus_exchange_get_property (GObject    *object,
       g_value_set_string (value, isthmus_exchange_get_summary (self));
       break;
 
+    case PROP_NOTE:
+      g_value_set_string (value, self->note);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -205,6 +212,8 @@ isthmus_exchange_class_init (IsthmusExchangeClass *klass)
     g_param_spec_int64 ("mono-time-us", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
   properties [PROP_SUMMARY] =
     g_param_spec_string ("summary", NULL, NULL, NULL, flags);
+  properties [PROP_NOTE] =
+    g_param_spec_string ("note", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -791,6 +800,7 @@ isthmus_exchange_to_jsonl (IsthmusExchange *self)
   add_optional_string (builder, "status", status);
   add_optional_string (builder, "code", self->error_code);
   add_optional_string (builder, "message", self->error_message);
+  add_optional_string (builder, "note", self->note);
   json_builder_set_member_name (builder, "durationUs");
   json_builder_add_int_value (builder, self->duration_us);
   json_builder_set_member_name (builder, "requestSize");
@@ -807,4 +817,34 @@ isthmus_exchange_to_jsonl (IsthmusExchange *self)
   root = json_builder_get_root (builder);
 
   return isthmus_json_to_text (root, NULL);
+}
+
+/**
+ * isthmus_exchange_set_note:
+ * @self: an #IsthmusExchange
+ * @note: (nullable): a short text about what happened, e.g. which webviews
+ *   and listeners an emit reached
+ *
+ * Sets the record's note, shown beside its status and written to JSON Lines.
+ */
+void
+isthmus_exchange_set_note (IsthmusExchange *self,
+                           const char      *note)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+
+  if (g_strcmp0 (self->note, note) == 0)
+    return;
+
+  g_free (self->note);
+  self->note = g_strdup (note);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_NOTE]);
+}
+
+const char *
+isthmus_exchange_get_note (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->note;
 }

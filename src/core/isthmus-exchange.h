@@ -81,6 +81,10 @@ gint64                isthmus_exchange_get_mono_time_us (IsthmusExchange     *se
 /* Valid UTF-8, at most 200 bytes plus "…". */
 const char           *isthmus_exchange_get_summary     (IsthmusExchange      *self);
 
+void                  isthmus_exchange_set_note        (IsthmusExchange      *self,
+                                                        const char           *note);
+const char           *isthmus_exchange_get_note        (IsthmusExchange      *self);
+
 /* One JSON Lines record (no trailing newline): {"id","time" (RFC 3339 UTC,
  * µs), "window","kind","cmd","status","code","message","durationUs",
  * "requestSize","replySize","request","reply"}. "request" and "reply" are

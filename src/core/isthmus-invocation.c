@@ -19,6 +19,7 @@ struct _IsthmusInvocation
   char                       *command;
   JsonNode                   *args;
   char                       *webview_label;
+  char                       *note;
   GCancellable               *cancellable;
   GMainContext               *context;
   GThread                    *creator;
@@ -181,6 +182,7 @@ isthmus_invocation_finalize (GObject *object)
   g_clear_pointer (&self->command, g_free);
   g_clear_pointer (&self->args, json_node_unref);
   g_clear_pointer (&self->webview_label, g_free);
+  g_clear_pointer (&self->note, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -498,4 +500,22 @@ isthmus_invocation_cancel (IsthmusInvocation *self,
 
   deliver_cb (answer);
   answer_free (answer);
+}
+
+void
+isthmus_invocation_set_note (IsthmusInvocation *self,
+                             const char        *note)
+{
+  g_return_if_fail (ISTHMUS_IS_INVOCATION (self));
+
+  g_free (self->note);
+  self->note = g_strdup (note);
+}
+
+const char *
+isthmus_invocation_get_note (IsthmusInvocation *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_INVOCATION (self), NULL);
+
+  return self->note;
 }

@@ -59,6 +59,11 @@ const char        *isthmus_invocation_get_webview_label (IsthmusInvocation *self
 /* Cancelled when the webview goes away or the core shuts down. */
 GCancellable      *isthmus_invocation_get_cancellable (IsthmusInvocation *self);
 gboolean           isthmus_invocation_is_answered   (IsthmusInvocation *self);
+/* A short text for the record (for example which listeners an emit
+ * reached); set it before answering, on the creating thread. */
+void               isthmus_invocation_set_note      (IsthmusInvocation *self,
+                                                     const char        *note);
+const char        *isthmus_invocation_get_note      (IsthmusInvocation *self);
 
 /* Answers with a value (takes ownership of @value; NULL means JSON null). */
 void               isthmus_invocation_return_value  (IsthmusInvocation *self,
