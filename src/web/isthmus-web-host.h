@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (IsthmusWebHost, isthmus_web_host, ISTHMUS, WEB_HOST, GObje
 /* The WebKit side of one running frontend: one WebKitWebContext (never the
  * default one), the tauri:// scheme serving the frontend through
  * IsthmusAssets (openat2), and, per view, a user content manager holding
- * the page stub (main world, top frame, document start), the bridge script
+ * the page script (main world, top frame, document start), the bridge script
  * (an isolated script world with a random name, top frame) and the one
  * script message handler registered with reply in that world. Every
  * message the handler gets goes to isthmus_core_handle_message() with the

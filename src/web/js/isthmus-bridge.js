@@ -1,0 +1,124 @@
+/* isthmus-bridge.js
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The isolated-world half of the Isthmus bridge, injected into the top
+ * frame at document start in a script world with a random name. Only this
+ * world can see the "isthmusIpc" script message handler. It takes the
+ * page script's requests (JSON text) from CustomEvents named after the
+ * per-view token, enforces the size cap, posts the text to the handler
+ * and sends the reply text back the same way.
+ */
+(function () {
+  'use strict';
+
+  /* Per-view values, generated as JSON by the web host. */
+  const CONFIG = ISTHMUS_CONFIG_JSON;
+
+  const handlers = window.webkit && window.webkit.messageHandlers;
+  const handler = handlers ? handlers.isthmusIpc : undefined;
+  const doc = document;
+  const REQUEST_EVENT = 'isthmus-' + CONFIG.token + '-q';
+  const REPLY_EVENT = 'isthmus-' + CONFIG.token + '-r';
+
+  if (handler === undefined)
+    return;
+
+  function reply (id, ok, text) {
+    doc.dispatchEvent (new CustomEvent (REPLY_EVENT, { detail: id + (ok ? ' o ' : ' e ') + text }));
+  }
+
+  function errorText (code, message) {
+    return JSON.stringify ({ code, message, value: code + ': ' + message });
+  }
+
+  /* TRUE if the UTF-8 form of @text fits in @limit bytes; each UTF-16
+   * unit is at most three bytes, so the exact count is needed only in
+   * between. */
+  function fits (text, limit) {
+    const n = text.length;
+    let bytes = 0;
+    if (n > limit)
+      return false;
+    if (n * 3 <= limit)
+      return true;
+    for (let i = 0; i < n; i++)
+      {
+        const c = text.charCodeAt (i);
+        if (c < 0x80)
+          bytes += 1;
+        else if (c < 0x800)
+          bytes += 2;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n &&
+                 text.charCodeAt (i + 1) >= 0xdc00 && text.charCodeAt (i + 1) <= 0xdfff)
+          {
+            bytes += 4;
+            i++;
+          }
+        else
+          bytes += 3;
+        if (bytes > limit)
+          return false;
+      }
+    return true;
+  }
+
+  /* The handler rejects with an Error whose message is the JSON text
+   * {code, message, value}; anything else is an internal failure. */
+  function unwrapError (error) {
+    const text = error && typeof error.message === 'string' ? error.message : String (error);
+    try
+      {
+        const parsed = JSON.parse (text);
+        if (parsed !== null && typeof parsed === 'object' && 'code' in parsed && 'value' in parsed)
+          return text;
+      }
+    catch (e)
+      {
+        /* Not ours: reported as INTERNAL below. */
+      }
+    return errorText ('INTERNAL', text);
+  }
+
+  doc.addEventListener (REQUEST_EVENT, function (event) {
+    const detail = event.detail;
+    let space, id, text;
+
+    if (typeof detail !== 'string')
+      return;
+    space = detail.indexOf (' ');
+    if (space <= 0)
+      return;
+    id = detail.slice (0, space);
+    text = detail.slice (space + 1);
+
+    if (!fits (text, CONFIG.maxBytes))
+      {
+        reply (id, false, errorText ('PAYLOAD_TOO_LARGE',
+                                     'message exceeds the limit of ' + CONFIG.maxBytes + ' bytes'));
+        return;
+      }
+
+    let promise;
+    try
+      {
+        promise = handler.postMessage (text);
+      }
+    catch (e)
+      {
+        reply (id, false, unwrapError (e));
+        return;
+      }
+
+    promise.then (function (value) {
+      if (typeof value !== 'string')
+        reply (id, false, errorText ('INTERNAL', 'the core did not reply'));
+      else
+        reply (id, true, value);
+    }, function (error) {
+      reply (id, false, unwrapError (error));
+    });
+  }, true);
+}) ();

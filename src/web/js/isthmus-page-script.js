@@ -1,0 +1,447 @@
+/* isthmus-page-script.js
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page-world half of the Isthmus bridge, injected into the top frame
+ * at document start. It provides what @tauri-apps/api reads from
+ * window.__TAURI_INTERNALS__ and hands every invoke, as JSON text, to the
+ * bridge script in the isolated world through CustomEvents whose names
+ * are derived from a per-view random token that only this closure and the
+ * bridge know. Only strings cross between the two worlds.
+ */
+(function () {
+  'use strict';
+
+  /* Per-view values, generated as JSON by the web host. */
+  const CONFIG = ISTHMUS_CONFIG_JSON;
+
+  /* Originals, captured before any page script runs. */
+  const W = window;
+  const doc = document;
+  const defineProperty = Object.defineProperty;
+  const freeze = Object.freeze;
+  const create = Object.create;
+  const fromEntries = Object.fromEntries;
+  const arrayFrom = Array.from;
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const NativeMap = Map;
+  const NativePromise = Promise;
+  const NativeCustomEvent = CustomEvent;
+  const NativeUint8Array = Uint8Array;
+  const NativeUint32Array = Uint32Array;
+  const NativeArrayBuffer = ArrayBuffer;
+  const NativeString = String;
+  const getRandomValues = crypto.getRandomValues.bind (crypto);
+  const mapGet = NativeMap.prototype.get;
+  const mapSet = NativeMap.prototype.set;
+  const mapHas = NativeMap.prototype.has;
+  const mapDelete = NativeMap.prototype.delete;
+  const mapEntries = NativeMap.prototype.entries;
+  const apply = Reflect.apply;
+  const dispatchEvent = EventTarget.prototype.dispatchEvent;
+  const addEventListener = EventTarget.prototype.addEventListener;
+  const detailGetter = Object.getOwnPropertyDescriptor (NativeCustomEvent.prototype, 'detail').get;
+  const stringIndexOf = NativeString.prototype.indexOf;
+  const stringSlice = NativeString.prototype.slice;
+  const consoleWarn = console.warn;
+
+  const SERIALIZE_TO_IPC_FN = '__TAURI_TO_IPC_KEY__';
+  const REQUEST_EVENT = 'isthmus-' + CONFIG.token + '-q';
+  const REPLY_EVENT = 'isthmus-' + CONFIG.token + '-r';
+
+  if (W.__TAURI_INTERNALS__ !== undefined)
+    return;
+
+  const callbacks = new NativeMap ();
+  const pending = new NativeMap ();
+  let nextRequestId = 1;
+
+  function randomId () {
+    const buf = new NativeUint32Array (1);
+    getRandomValues (buf);
+    return buf[0];
+  }
+
+  function transformCallback (callback, once) {
+    const id = randomId ();
+    apply (mapSet, callbacks, [id, function (data) {
+      if (once)
+        apply (mapDelete, callbacks, [id]);
+      return callback && callback (data);
+    }]);
+    return id;
+  }
+
+  function unregisterCallback (id) {
+    apply (mapDelete, callbacks, [id]);
+  }
+
+  function runCallback (id, data) {
+    const cb = apply (mapGet, callbacks, [id]);
+    if (cb)
+      cb (data);
+    else
+      apply (consoleWarn, console, ['[TAURI] Couldn\'t find callback id ' + id +
+        '. This might happen when the app is reloaded while Rust is running an asynchronous operation.']);
+  }
+
+  const TOO_LARGE = freeze ({});
+  let serialisedLength = 0;
+
+  /* Tauri's IPC replacer: Map → object, Uint8Array and ArrayBuffer →
+   * byte arrays, objects with __TAURI_TO_IPC_KEY__ → its result. toJSON
+   * runs before the replacer, as in JSON.stringify itself. */
+  function replacer (key, value) {
+    if (typeof value === 'string')
+      {
+        /* Each UTF-16 unit is at least one byte: stop serialising as soon
+         * as the strings alone exceed the limit. */
+        serialisedLength += value.length;
+        if (serialisedLength > CONFIG.maxBytes)
+          throw TOO_LARGE;
+        return value;
+      }
+    if (value instanceof NativeMap)
+      return fromEntries (apply (mapEntries, value, []));
+    if (value instanceof NativeUint8Array)
+      return arrayFrom (value);
+    if (value instanceof NativeArrayBuffer)
+      return arrayFrom (new NativeUint8Array (value));
+    if (value !== null && typeof value === 'object' && SERIALIZE_TO_IPC_FN in value &&
+        typeof value[SERIALIZE_TO_IPC_FN] === 'function')
+      return value[SERIALIZE_TO_IPC_FN] ();
+    return value;
+  }
+
+  /* The UTF-8 length of @text if it is at most @limit, else -1; never
+   * more than one pass. */
+  function utf8LengthWithin (text, limit) {
+    const n = text.length;
+    let bytes = 0;
+    if (n > limit)
+      return -1;
+    if (n * 3 <= limit)
+      return 0;
+    for (let i = 0; i < n; i++)
+      {
+        const c = text.charCodeAt (i);
+        if (c < 0x80)
+          bytes += 1;
+        else if (c < 0x800)
+          bytes += 2;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n &&
+                 text.charCodeAt (i + 1) >= 0xdc00 && text.charCodeAt (i + 1) <= 0xdfff)
+          {
+            bytes += 4;
+            i++;
+          }
+        else
+          bytes += 3;
+        if (bytes > limit)
+          return -1;
+      }
+    return bytes;
+  }
+
+  function tooLargeValue () {
+    return 'PAYLOAD_TOO_LARGE: message exceeds the limit of ' + CONFIG.maxBytes + ' bytes';
+  }
+
+  function settle (message, ok, value) {
+    runCallback (ok ? message.callback : message.error, value);
+  }
+
+  function onReply (event) {
+    const detail = apply (detailGetter, event, []);
+    let first, second, id, entry, value;
+
+    if (typeof detail !== 'string')
+      return;
+    first = apply (stringIndexOf, detail, [' ']);
+    second = apply (stringIndexOf, detail, [' ', first + 1]);
+    if (first < 0 || second < 0)
+      return;
+    id = +apply (stringSlice, detail, [0, first]);
+    entry = apply (mapGet, pending, [id]);
+    if (entry === undefined)
+      return;
+    apply (mapDelete, pending, [id]);
+
+    try
+      {
+        value = jsonParse (apply (stringSlice, detail, [second + 1]));
+      }
+    catch (e)
+      {
+        settle (entry, false, 'INTERNAL: unreadable reply');
+        return;
+      }
+
+    if (apply (stringSlice, detail, [first + 1, second]) === 'o')
+      {
+        if (entry.onOk)
+          entry.onOk (value);
+        settle (entry, true, value);
+      }
+    else
+      {
+        /* An error reply is {code, message, value}; the page receives the
+         * value itself. */
+        settle (entry, false,
+                value !== null && typeof value === 'object' && 'value' in value ?
+                value.value : value);
+      }
+  }
+
+  apply (addEventListener, doc, [REPLY_EVENT, onReply, true]);
+
+  /* The transport: the whole Tauri message goes to the bridge as JSON. */
+  function postMessage (message, onOk) {
+    let text;
+    const id = nextRequestId++;
+
+    serialisedLength = 0;
+    try
+      {
+        text = jsonStringify (message, replacer);
+      }
+    catch (e)
+      {
+        settle (message, false, e === TOO_LARGE ? tooLargeValue () :
+                'BAD_MESSAGE: ' + NativeString (e && e.message));
+        return;
+      }
+    if (typeof text !== 'string')
+      {
+        settle (message, false, 'BAD_MESSAGE: the message is not serialisable');
+        return;
+      }
+    if (utf8LengthWithin (text, CONFIG.maxBytes) < 0)
+      {
+        settle (message, false, tooLargeValue ());
+        return;
+      }
+
+    apply (mapSet, pending, [id, { callback: message.callback, error: message.error, onOk }]);
+    apply (dispatchEvent, doc, [new NativeCustomEvent (REQUEST_EVENT, { detail: id + ' ' + text })]);
+  }
+
+  function ipc (message, onOk) {
+    postMessage (message, onOk);
+  }
+
+  /* The page-side event listener table (contract §3.4). */
+  const LISTENERS_OBJECT = '__internal_unstable_listeners_object_id__';
+  const LISTENERS_FUNCTION = '__internal_unstable_listeners_function_id__';
+  const listeners = create (null);
+
+  function registerListener (event, eventId, target, handlerId) {
+    if (listeners[event] === undefined)
+      defineProperty (listeners, event, { value: create (null), configurable: true });
+    defineProperty (listeners[event], eventId, {
+      value: { target, handlerId },
+      configurable: true,
+    });
+  }
+
+  function unregisterListener (event, eventId) {
+    const table = listeners[event];
+    const entry = table !== undefined ? table[eventId] : undefined;
+    if (entry === undefined)
+      return;
+    delete table[eventId];
+    unregisterCallback (entry.handlerId);
+  }
+
+  function deliverEvent (eventData, ids) {
+    const table = eventData && listeners[eventData.event];
+    if (table === undefined || !ids)
+      return;
+    for (let i = 0; i < ids.length; i++)
+      {
+        const entry = table[ids[i]];
+        if (entry !== undefined)
+          {
+            eventData.id = ids[i];
+            runCallback (entry.handlerId, eventData);
+          }
+      }
+  }
+
+  function invoke (cmd, payload, options) {
+    if (payload === undefined)
+      payload = {};
+    return new NativePromise (function (resolve, reject) {
+      const callback = transformCallback (function (r) {
+        resolve (r);
+        unregisterCallback (error);
+      }, true);
+      const error = transformCallback (function (e) {
+        reject (e);
+        unregisterCallback (callback);
+      }, true);
+      let onOk = null;
+
+      if (cmd === 'plugin:event|listen' && payload !== null && typeof payload === 'object')
+        {
+          const event = payload.event;
+          const target = payload.target;
+          const handlerId = payload.handler;
+          onOk = function (eventId) {
+            registerListener (event, eventId, target, handlerId);
+          };
+        }
+
+      internals.ipc ({ cmd, callback, error, payload, options }, onOk);
+    });
+  }
+
+  function convertFileSrc (filePath, protocol) {
+    if (protocol === undefined)
+      protocol = 'asset';
+    return protocol + '://localhost/' + encodeURIComponent (filePath);
+  }
+
+  const internals = {};
+  const readOnly = function (obj, name, value) {
+    defineProperty (obj, name, { value, enumerable: true });
+  };
+
+  internals.plugins = {};
+  readOnly (internals.plugins, 'path', freeze ({ sep: CONFIG.sep, delimiter: CONFIG.delimiter }));
+  readOnly (internals, 'metadata', freeze ({
+    currentWindow: freeze ({ label: CONFIG.windowLabel }),
+    currentWebview: freeze ({ label: CONFIG.webviewLabel }),
+  }));
+  readOnly (internals, '__TAURI_PATTERN__', freeze ({ pattern: 'brownfield' }));
+  readOnly (internals, 'postMessage', freeze (function (message) { postMessage (message, null); }));
+  readOnly (internals, 'ipc', freeze (ipc));
+  readOnly (internals, 'transformCallback', transformCallback);
+  readOnly (internals, 'unregisterCallback', unregisterCallback);
+  readOnly (internals, 'runCallback', runCallback);
+  readOnly (internals, 'callbacks', callbacks);
+  readOnly (internals, 'invoke', invoke);
+  readOnly (internals, 'convertFileSrc', convertFileSrc);
+
+  defineProperty (W, '__TAURI_INTERNALS__', { value: internals });
+  defineProperty (W, 'isTauri', { value: true });
+  defineProperty (W, '__TAURI_EVENT_PLUGIN_INTERNALS__', {
+    value: freeze ({ unregisterListener }),
+  });
+  defineProperty (W, LISTENERS_OBJECT, { value: listeners });
+  defineProperty (W, LISTENERS_FUNCTION, { value: deliverEvent });
+
+  if (!CONFIG.withGlobalTauri)
+    return;
+
+  /* window.__TAURI__, built on the same internals as @tauri-apps/api. */
+  class Channel {
+    #onmessage;
+    #next = 0;
+    #pendingMessages = [];
+    #endIndex = undefined;
+
+    constructor (onmessage) {
+      this.#onmessage = onmessage || function () {};
+      this.id = transformCallback ((raw) => {
+        const index = raw.index;
+        if ('end' in raw)
+          {
+            if (index === this.#next)
+              this.cleanupCallback ();
+            else
+              this.#endIndex = index;
+            return;
+          }
+        this.#pendingMessages[index] = raw.message;
+        while (this.#next in this.#pendingMessages)
+          {
+            const message = this.#pendingMessages[this.#next];
+            delete this.#pendingMessages[this.#next];
+            this.#next++;
+            try
+              {
+                this.#onmessage (message);
+              }
+            catch (e)
+              {
+                queueMicrotask (() => { throw e; });
+              }
+          }
+        if (this.#next === this.#endIndex)
+          this.cleanupCallback ();
+      }, false);
+    }
+
+    cleanupCallback () {
+      unregisterCallback (this.id);
+    }
+
+    set onmessage (handler) {
+      this.#onmessage = handler;
+    }
+
+    get onmessage () {
+      return this.#onmessage;
+    }
+
+    [SERIALIZE_TO_IPC_FN] () {
+      return '__CHANNEL__:' + this.id;
+    }
+
+    toJSON () {
+      return this[SERIALIZE_TO_IPC_FN] ();
+    }
+  }
+
+  function unlisten (event, eventId) {
+    unregisterListener (event, eventId);
+    return invoke ('plugin:event|unlisten', { event, eventId });
+  }
+
+  function listen (event, handler, options) {
+    const target = options && typeof options.target === 'string' ?
+      { kind: 'AnyLabel', label: options.target } :
+      (options && options.target) || { kind: 'Any' };
+    return invoke ('plugin:event|listen', {
+      event,
+      target,
+      handler: transformCallback (handler, false),
+    }).then (function (eventId) {
+      return function () { return unlisten (event, eventId); };
+    });
+  }
+
+  function once (event, handler, options) {
+    return listen (event, function (eventData) {
+      unlisten (event, eventData.id).catch (function () {});
+      handler (eventData);
+    }, options);
+  }
+
+  function emit (event, payload) {
+    return invoke ('plugin:event|emit', { event, payload }).then (function () {});
+  }
+
+  function emitTo (target, event, payload) {
+    const eventTarget = typeof target === 'string' ? { kind: 'AnyLabel', label: target } : target;
+    return invoke ('plugin:event|emit_to', { target: eventTarget, event, payload }).then (function () {});
+  }
+
+  defineProperty (W, '__TAURI__', {
+    value: freeze ({
+      core: freeze ({
+        invoke,
+        transformCallback,
+        convertFileSrc,
+        isTauri: function () { return true; },
+        Channel,
+        SERIALIZE_TO_IPC_FN,
+      }),
+      event: freeze ({ listen, once, emit, emitTo }),
+    }),
+  });
+}) ();

@@ -1,0 +1,266 @@
+/* bench-ipc.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Round-trip cost of one invoke, in one web process: the floor (a bare
+ * script message handler with reply that echoes the string back, called
+ * from its own isolated world) against a full Isthmus invoke through the
+ * real @tauri-apps/api (page script, bridge, core pipeline, echo command).
+ */
+
+#define G_LOG_DOMAIN "bench-ipc"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <gtk/gtk.h>
+
+#include "isthmus-config.h"
+#include "isthmus-core.h"
+#include "isthmus-demo-commands.h"
+#include "isthmus-web-host.h"
+
+#define WAIT_TIMEOUT_MS 300000
+#define RAW_HANDLER     "isthmusBenchRaw"
+
+typedef struct
+{
+  gsize       size;
+  const char *label;
+  int         iterations;
+  int         batch;
+  int         total;
+  int         inflight;
+} Workload;
+
+static const Workload workloads[] = {
+  { 100,     "100 B",  3000, 25, 6000, 100 },
+  { 10240,   "10 KiB", 1000, 10, 2000, 100 },
+  { 1048576, "1 MiB",  40,   2,  100,  100 },
+};
+
+typedef struct
+{
+  double mean_us;
+  double median_us;
+  double calls_per_second;
+} Figures;
+
+static gboolean bench_ready;
+
+static void
+ready_cb (IsthmusInvocation *invocation,
+          gpointer           user_data)
+{
+  bench_ready = TRUE;
+  isthmus_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+raw_message_cb (WebKitUserContentManager *ucm,
+                JSCValue                 *value,
+                WebKitScriptMessageReply *reply,
+                gpointer                  user_data)
+{
+  g_autoptr(GBytes) bytes = jsc_value_to_string_as_bytes (value);
+  g_autoptr(JSCValue) echo = jsc_value_new_string_from_bytes (jsc_value_get_context (value), bytes);
+
+  webkit_script_message_reply_return_value (reply, echo);
+  return TRUE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for_flag (gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
+  guint wake = g_timeout_add (50, wake_cb, NULL);
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+  return *flag;
+}
+
+typedef struct
+{
+  JSCValue *value;
+  GError   *error;
+  gboolean  done;
+} JsResult;
+
+static void
+js_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  JsResult *r = user_data;
+
+  r->value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static Figures
+run_js (WebKitWebView  *view,
+        const char     *world,
+        const char     *body,
+        const Workload *w)
+{
+  JsResult r = { 0 };
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  Figures figures;
+
+  g_variant_builder_add (&builder, "{sv}", "size", g_variant_new_uint32 ((guint32)w->size));
+  g_variant_builder_add (&builder, "{sv}", "iterations", g_variant_new_int32 (w->iterations));
+  g_variant_builder_add (&builder, "{sv}", "batch", g_variant_new_int32 (w->batch));
+  g_variant_builder_add (&builder, "{sv}", "total", g_variant_new_int32 (w->total));
+  g_variant_builder_add (&builder, "{sv}", "inflight", g_variant_new_int32 (w->inflight));
+
+  webkit_web_view_call_async_javascript_function (view, body, -1,
+                                                  g_variant_builder_end (&builder),
+                                                  world, "isthmus-bench://run", NULL,
+                                                  js_done_cb, &r);
+  if (!wait_for_flag (&r.done))
+    g_error ("benchmark script did not finish");
+  if (r.error != NULL)
+    g_error ("benchmark script failed: %s", r.error->message);
+
+  text = jsc_value_to_string (r.value);
+  g_object_unref (r.value);
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    g_error ("bad benchmark result %s: %s", text, error->message);
+  object = json_node_get_object (json_parser_get_root (parser));
+  figures.mean_us = json_object_get_double_member (object, "meanUs");
+  figures.median_us = json_object_get_double_member (object, "medianUs");
+  figures.calls_per_second = json_object_get_double_member (object, "callsPerSecond");
+  return figures;
+}
+
+/* The floor, run in the raw handler's own world; the same shape as
+ * bench.js, with the message text Isthmus would post. */
+static const char raw_body[] =
+  "const h = window.webkit.messageHandlers." RAW_HANDLER ";"
+  "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+  "const times = [];"
+  "for (let i = 0; i < 10; i++) await h.postMessage (text);"
+  "for (let i = 0; i < iterations; i += batch) {"
+  "  const t0 = performance.now ();"
+  "  for (let j = 0; j < batch; j++) {"
+  "    const r = await h.postMessage (text);"
+  "    if (r.length !== text.length) throw new Error ('bad echo');"
+  "  }"
+  "  times.push ((performance.now () - t0) / batch);"
+  "}"
+  "let next = 0, done = 0;"
+  "const t0 = performance.now ();"
+  "await new Promise ((resolve, reject) => {"
+  "  function launch () {"
+  "    if (next >= total) return;"
+  "    next++;"
+  "    h.postMessage (text).then (() => { done++; if (done === total) resolve (); else launch (); }, reject);"
+  "  }"
+  "  for (let i = 0; i < inflight; i++) launch ();"
+  "});"
+  "const elapsed = performance.now () - t0;"
+  "const sorted = times.slice ().sort ((a, b) => a - b);"
+  "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000,"
+  "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: total / elapsed * 1000});";
+
+static const char full_body[] =
+  "return await window.__benchFull (size, iterations, batch, total, inflight);";
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(IsthmusCore) core = NULL;
+  g_autoptr(IsthmusConfig) config = NULL;
+  g_autoptr(IsthmusWebHost) host = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *raw_world = NULL;
+  WebKitUserContentManager *ucm;
+  WebKitWebView *view;
+  GtkWindow *window;
+  gint64 start = g_get_monotonic_time ();
+
+  g_test_init (&argc, &argv, NULL);
+  /* WebKit derives its data directories from the program name, which
+   * g_test_init() sets to the full path. */
+  g_set_prgname ("isthmus-bench-ipc");
+  gtk_init ();
+
+  core = isthmus_core_new ();
+  isthmus_demo_commands_register (isthmus_core_get_registry (core));
+  isthmus_registry_add (isthmus_core_get_registry (core), "bench_ready", NULL, ready_cb, NULL, NULL);
+  /* Keep the recorder small: the benchmark is about the pipeline. */
+  isthmus_recorder_set_capacity (isthmus_core_get_recorder (core), 1000);
+
+  path = g_test_build_filename (G_TEST_DIST, "web", "tauri.conf.json", NULL);
+  config = isthmus_config_load (path, &error);
+  if (config == NULL)
+    g_error ("%s", error->message);
+  host = isthmus_web_host_new (core, config, &error);
+  if (host == NULL)
+    g_error ("%s", error->message);
+
+  view = isthmus_web_host_create_view (host, "main");
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 800, 600);
+  gtk_window_set_child (window, GTK_WIDGET (view));
+  gtk_window_present (window);
+
+  /* The floor's handler: its own world, same view, same web process. */
+  raw_world = g_strdup_printf ("isthmus-bench-%08x", g_random_int ());
+  ucm = webkit_web_view_get_user_content_manager (view);
+  g_signal_connect (ucm, "script-message-with-reply-received::" RAW_HANDLER,
+                    G_CALLBACK (raw_message_cb), NULL);
+  webkit_user_content_manager_register_script_message_handler_with_reply (ucm, RAW_HANDLER, raw_world);
+
+  webkit_web_view_load_uri (view, "tauri://localhost/web/pages/bench.html");
+  if (!wait_for_flag (&bench_ready))
+    g_error ("the benchmark page did not load");
+
+  g_print ("Isthmus IPC round trips, one web process (WebKitGTK %u.%u.%u)\n",
+           webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+  g_print ("floor = bare script message handler with reply echoing the string;\n"
+           "isthmus = @tauri-apps/api invoke('echo', {value}) through page script, bridge and core;\n"
+           "ratio = how many times slower the full invoke is.\n\n");
+  g_print ("%-7s %-26s %14s %14s %8s\n", "payload", "measure", "floor", "isthmus", "ratio");
+
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    {
+      const Workload *w = &workloads[i];
+      g_autofree char *mean = g_strdup_printf ("mean, sequential n=%d", w->iterations);
+      g_autofree char *median = g_strdup_printf ("median, batches of %d", w->batch);
+      g_autofree char *par = g_strdup_printf ("%d in flight, n=%d", w->inflight, w->total);
+      Figures raw = run_js (view, raw_world, raw_body, w);
+      Figures full = run_js (view, NULL, full_body, w);
+
+      g_print ("%-7s %-26s %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
+               raw.mean_us, full.mean_us, full.mean_us / raw.mean_us);
+      g_print ("%-7s %-26s %11.1f µs %11.1f µs %7.2fx\n", "", median,
+               raw.median_us, full.median_us, full.median_us / raw.median_us);
+      g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %7.2fx\n", "", par,
+               raw.calls_per_second, full.calls_per_second,
+               raw.calls_per_second / full.calls_per_second);
+    }
+
+  g_print ("\nTotal time: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
+
+  gtk_window_destroy (window);
+  return 0;
+}
