@@ -751,6 +751,71 @@ test_record_pending (void)
   reply_clear (&reply);
 }
 
+static IsthmusExchange *
+send_from (IsthmusCore *core,
+           const char  *webview,
+           const char  *text,
+           Reply       *reply)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  IsthmusExchange *exchange;
+
+  reply_clear (reply);
+  exchange = isthmus_core_handle_message (core, webview, bytes, reply_cb, reply);
+  wait_until (&reply->calls, 1);
+  return exchange;
+}
+
+/* Capabilities are checked after parsing and before the schema, by the
+ * core's own label of the view: window "b" cannot call what only "a" may,
+ * and naming another label in the message gains nothing. */
+static void
+test_acl (void)
+{
+  static const char capability[] =
+    "{\"identifier\": \"main-only\", \"windows\": [\"a\"],"
+    " \"permissions\": [\"core:event:default\", \"allow-greet\"]}";
+  g_autoptr(IsthmusCore) core = new_core ();
+  IsthmusAcl *acl = isthmus_core_get_acl (core);
+  IsthmusExchange *exchange;
+  Reply reply = { 0 };
+  g_autofree char *text = NULL;
+
+  /* No capability at all: nothing is checked, and the record says so. */
+  exchange = send_from (core, "b", "{\"cmd\":\"greet\",\"payload\":{\"name\":\"x\"}}", &reply);
+  g_assert_true (reply.ok);
+  g_assert_true (g_str_has_prefix (isthmus_exchange_get_acl_text (exchange), "not checked"));
+
+  g_assert_true (isthmus_acl_load_data (acl, capability, strlen (capability), "main-only.json"));
+  g_assert_true (isthmus_acl_is_active (acl));
+
+  exchange = send_from (core, "a", "{\"cmd\":\"greet\",\"payload\":{\"name\":\"x\"}}", &reply);
+  g_assert_true (reply.ok);
+  g_assert_nonnull (strstr (isthmus_exchange_get_acl_text (exchange), "main-only"));
+
+  exchange = send_from (core, "b",
+                        "{\"cmd\":\"greet\",\"payload\":{\"name\":\"x\",\"label\":\"a\"},"
+                        "\"options\":{\"webview\":\"a\",\"window\":\"a\"}}", &reply);
+  assert_error (&reply, "ACL_DENIED", "Command greet not allowed by ACL");
+  text = json_string (reply.json);
+  g_assert_cmpstr (text, ==, "Command greet not allowed by ACL");
+  g_assert_true (g_str_has_prefix (isthmus_exchange_get_acl_text (exchange), "denied"));
+  g_assert_cmpstr (isthmus_exchange_get_error_code (exchange), ==, "ACL_DENIED");
+
+  /* Denied before the schema: bad args from "b" still say ACL_DENIED. */
+  send_from (core, "b", "{\"cmd\":\"greet\",\"payload\":{\"name\":1}}", &reply);
+  assert_error (&reply, "ACL_DENIED", "Command greet not allowed by ACL");
+
+  /* Plugin commands too: event listen from "a" is allowed, from "b" not. */
+  send_from (core, "a", "{\"cmd\":\"plugin:event|listen\",\"payload\":"
+                        "{\"event\":\"x\",\"target\":{\"kind\":\"Any\"},\"handler\":1}}", &reply);
+  g_assert_true (reply.ok);
+  send_from (core, "b", "{\"cmd\":\"plugin:event|emit\",\"payload\":{\"event\":\"x\"}}", &reply);
+  assert_error (&reply, "ACL_DENIED", "Command plugin:event|emit not allowed by ACL");
+
+  reply_clear (&reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +841,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/core/dispose-answers-pending", test_dispose_answers_pending);
   g_test_add_func ("/isthmus/core/record", test_record);
   g_test_add_func ("/isthmus/core/record-pending", test_record_pending);
+  g_test_add_func ("/isthmus/core/acl", test_acl);
 
   return g_test_run ();
 }

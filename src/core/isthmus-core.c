@@ -13,6 +13,7 @@
 
 #include "isthmus-core.h"
 #include "isthmus-error.h"
+#include "isthmus-event-bus.h"
 
 #define CMD_MAX_BYTES 256
 #define DEFAULT_RECORDER_CAPACITY 10000
@@ -25,6 +26,8 @@ struct _IsthmusCore
   /* Owned references. */
   IsthmusRegistry   *registry;
   IsthmusRecorder   *recorder;
+  IsthmusAcl        *acl;
+  IsthmusEventBus   *event_bus;
   IsthmusExchange   *last_exchange;
 
   IsthmusJsonLimits  limits;
@@ -233,6 +236,8 @@ isthmus_core_dispose (GObject *object)
 
   g_clear_object (&self->registry);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->acl);
+  g_clear_object (&self->event_bus);
   g_clear_object (&self->last_exchange);
 
   G_OBJECT_CLASS (isthmus_core_parent_class)->dispose (object);
@@ -251,6 +256,9 @@ isthmus_core_init (IsthmusCore *self)
 {
   self->registry = isthmus_registry_new ();
   self->recorder = isthmus_recorder_new (DEFAULT_RECORDER_CAPACITY);
+  self->acl = isthmus_acl_new ();
+  self->event_bus = isthmus_event_bus_new ();
+  isthmus_event_bus_register_commands (self->event_bus, self->registry);
   self->limits.max_bytes = ISTHMUS_JSON_GUARD_DEFAULT_MAX_BYTES;
   self->limits.max_depth = ISTHMUS_JSON_GUARD_DEFAULT_MAX_DEPTH;
   g_queue_init (&self->pending);
@@ -279,6 +287,36 @@ isthmus_core_get_registry (IsthmusCore *self)
   g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
 
   return self->registry;
+}
+
+/**
+ * isthmus_core_get_acl:
+ * @self: an #IsthmusCore
+ *
+ * Returns: (transfer none): the capability ACL (inactive until a
+ *   capability is loaded)
+ */
+IsthmusAcl *
+isthmus_core_get_acl (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+
+  return self->acl;
+}
+
+/**
+ * isthmus_core_get_event_bus:
+ * @self: an #IsthmusCore
+ *
+ * Returns: (transfer none): the event bus, whose plugin:event commands are
+ *   registered on the core's registry
+ */
+IsthmusEventBus *
+isthmus_core_get_event_bus (IsthmusCore *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+
+  return self->event_bus;
 }
 
 /**
@@ -488,6 +526,23 @@ isthmus_core_handle_message (IsthmusCore      *self,
     }
 
   isthmus_exchange_set_command (exchange, cmd);
+
+  /* Capabilities, after decryption and before argument checks. Identity is
+   * the core's own label of the view, never a value from the message. */
+  {
+    g_autoptr(IsthmusAclVerdict) verdict = isthmus_acl_check (self->acl, cmd, webview_label,
+                                                               webview_label, NULL);
+
+    isthmus_exchange_set_acl_verdict (exchange, verdict);
+    if (!isthmus_acl_verdict_get_allowed (verdict))
+      {
+        g_autoptr(GError) denied = isthmus_acl_verdict_dup_error (verdict);
+
+        finish_with_error (request, denied);
+        request_free (request);
+        return exchange;
+      }
+  }
 
   invocation = isthmus_invocation_new (cmd, payload, webview_label,
                                        invocation_reply_cb, request, request_free);

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include "isthmus-acl.h"
+#include "isthmus-event-bus.h"
 #include "isthmus-json-guard.h"
 #include "isthmus-recorder.h"
 #include "isthmus-registry.h"
@@ -45,6 +47,8 @@ G_DECLARE_FINAL_TYPE (IsthmusCore, isthmus_core, ISTHMUS, CORE, GObject)
 IsthmusCore     *isthmus_core_new            (void);
 IsthmusRegistry *isthmus_core_get_registry   (IsthmusCore             *self);
 IsthmusRecorder *isthmus_core_get_recorder   (IsthmusCore             *self);
+IsthmusAcl      *isthmus_core_get_acl        (IsthmusCore             *self);
+IsthmusEventBus *isthmus_core_get_event_bus  (IsthmusCore             *self);
 void             isthmus_core_set_limits     (IsthmusCore             *self,
                                               const IsthmusJsonLimits *limits);
 const IsthmusJsonLimits *isthmus_core_get_limits (IsthmusCore         *self);

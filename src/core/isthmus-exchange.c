@@ -36,6 +36,8 @@ struct _IsthmusExchange
   GBytes               *reply;
   char                 *summary;
   char                 *note;
+  IsthmusAclVerdict    *acl_verdict;
+  char                 *acl_text;
   gint64                duration_us;
   gint64                wall_time_us;
   gint64                mono_time_us;
@@ -60,6 +62,7 @@ enum {
   PROP_MONO_TIME_US,
   PROP_SUMMARY,
   PROP_NOTE,
+  PROP_ACL_TEXT,
   N_PROPS
 };
 
@@ -92,6 +95,8 @@ isthmus_exchange_finalize (GObject *object)
   g_clear_pointer (&self->reply, g_bytes_unref);
   g_clear_pointer (&self->summary, g_free);
   g_clear_pointer (&self->note, g_free);
+  g_clear_object (&self->acl_verdict);
+  g_clear_pointer (&self->acl_text, g_free);
 
   G_OBJECT_CLASS (isthmus_exchange_parent_class)->finalize (object);
 }
@@ -166,6 +171,10 @@ isthmus_exchange_get_property (GObject    *object,
       g_value_set_string (value, self->note);
       break;
 
+    case PROP_ACL_TEXT:
+      g_value_set_string (value, self->acl_text);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -214,6 +223,8 @@ isthmus_exchange_class_init (IsthmusExchangeClass *klass)
     g_param_spec_string ("summary", NULL, NULL, NULL, flags);
   properties [PROP_NOTE] =
     g_param_spec_string ("note", NULL, NULL, NULL, flags);
+  properties [PROP_ACL_TEXT] =
+    g_param_spec_string ("acl-text", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -801,6 +812,22 @@ isthmus_exchange_to_jsonl (IsthmusExchange *self)
   add_optional_string (builder, "code", self->error_code);
   add_optional_string (builder, "message", self->error_message);
   add_optional_string (builder, "note", self->note);
+  if (self->acl_verdict != NULL)
+    {
+      IsthmusAclVerdict *v = self->acl_verdict;
+
+      json_builder_set_member_name (builder, "acl");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "checked");
+      json_builder_add_boolean_value (builder, isthmus_acl_verdict_get_checked (v));
+      json_builder_set_member_name (builder, "allowed");
+      json_builder_add_boolean_value (builder, isthmus_acl_verdict_get_allowed (v));
+      add_optional_string (builder, "capability", isthmus_acl_verdict_get_capability (v));
+      add_optional_string (builder, "permission", isthmus_acl_verdict_get_permission (v));
+      add_optional_string (builder, "reason", isthmus_acl_verdict_get_reason (v));
+      add_optional_string (builder, "suggestion", isthmus_acl_verdict_get_suggestion (v));
+      json_builder_end_object (builder);
+    }
   json_builder_set_member_name (builder, "durationUs");
   json_builder_add_int_value (builder, self->duration_us);
   json_builder_set_member_name (builder, "requestSize");
@@ -847,4 +874,49 @@ isthmus_exchange_get_note (IsthmusExchange *self)
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
 
   return self->note;
+}
+
+void
+isthmus_exchange_set_acl_verdict (IsthmusExchange   *self,
+                                  IsthmusAclVerdict *verdict)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+  g_return_if_fail (verdict == NULL || ISTHMUS_IS_ACL_VERDICT (verdict));
+
+  if (!g_set_object (&self->acl_verdict, verdict))
+    return;
+
+  g_clear_pointer (&self->acl_text, g_free);
+  if (verdict != NULL)
+    {
+      const char *reason = isthmus_acl_verdict_get_reason (verdict);
+
+      if (!isthmus_acl_verdict_get_checked (verdict))
+        self->acl_text = g_strdup_printf ("not checked: %s", reason);
+      else if (isthmus_acl_verdict_get_allowed (verdict))
+        self->acl_text = g_strdup (reason);
+      else if (isthmus_acl_verdict_get_suggestion (verdict) != NULL)
+        self->acl_text = g_strdup_printf ("denied: %s; %s", reason,
+                                          isthmus_acl_verdict_get_suggestion (verdict));
+      else
+        self->acl_text = g_strdup_printf ("denied: %s", reason);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ACL_TEXT]);
+}
+
+IsthmusAclVerdict *
+isthmus_exchange_get_acl_verdict (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->acl_verdict;
+}
+
+const char *
+isthmus_exchange_get_acl_text (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->acl_text;
 }

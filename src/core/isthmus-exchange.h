@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "isthmus-acl.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -84,6 +86,13 @@ const char           *isthmus_exchange_get_summary     (IsthmusExchange      *se
 void                  isthmus_exchange_set_note        (IsthmusExchange      *self,
                                                         const char           *note);
 const char           *isthmus_exchange_get_note        (IsthmusExchange      *self);
+
+/* The capability check's verdict (the record keeps a reference). */
+void                  isthmus_exchange_set_acl_verdict (IsthmusExchange     *self,
+                                                        IsthmusAclVerdict   *verdict);
+IsthmusAclVerdict    *isthmus_exchange_get_acl_verdict (IsthmusExchange     *self);
+/* "allowed by …", "denied: …", "not checked: …" for the list. */
+const char           *isthmus_exchange_get_acl_text    (IsthmusExchange     *self);
 
 /* One JSON Lines record (no trailing newline): {"id","time" (RFC 3339 UTC,
  * µs), "window","kind","cmd","status","code","message","durationUs",
