@@ -1,1 +1,569 @@
-/* placeholder */
+/* isthmus-application.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "isthmus-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "isthmus-application.h"
+#include "isthmus-config.h"
+#include "isthmus-demo-commands.h"
+#include "isthmus-record-writer.h"
+#include "isthmus-web-host.h"
+#include "isthmus-window.h"
+
+#define SCHEMA_ID "dev.isthmus.Isthmus"
+
+/* The longest --quit-after, in seconds, that fits a timeout in ms. */
+#define MAX_QUIT_AFTER 2000000.0
+
+/* The exit status for bad arguments, as with most command-line tools. */
+#define EXIT_USAGE 2
+
+struct _IsthmusApplication
+{
+  AdwApplication       parent_instance;
+
+  /* Owned references */
+  GSettingsSchema     *schema;
+  GSettings           *settings;
+  IsthmusCore         *core;
+  IsthmusConfig       *config;
+  IsthmusWebHost      *host;
+  IsthmusRecordWriter *writer;
+
+  double               quit_after;
+  guint                quit_after_id;
+  guint                local_options_seen : 1;
+};
+
+G_DEFINE_FINAL_TYPE (IsthmusApplication, isthmus_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "record", 'r', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Append every record to FILE as JSON Lines"), N_("FILE.jsonl") },
+  { "quit-after", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Close the windows and quit after SECONDS"), N_("SECONDS") },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+    NULL, NULL },
+  { NULL }
+};
+
+static void G_GNUC_PRINTF (1, 2)
+print_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("isthmus: %s\n", message);
+}
+
+static GSettingsSchema *
+lookup_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  GSettingsSchema *schema = NULL;
+  g_autofree char *exe = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema != NULL)
+    return schema;
+
+  /* Run from a build tree, the compiled schema sits in data/ beside src/. */
+  exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (exe);
+      g_autofree char *data_dir = g_build_filename (dir, "..", "data", NULL);
+      g_autofree char *compiled = g_build_filename (data_dir, "gschemas.compiled", NULL);
+
+      if (g_file_test (compiled, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autoptr(GSettingsSchemaSource) build_source = NULL;
+
+          build_source = g_settings_schema_source_new_from_directory (data_dir, source, FALSE, NULL);
+          if (build_source != NULL)
+            schema = g_settings_schema_source_lookup (build_source, SCHEMA_ID, TRUE);
+        }
+    }
+
+  return schema;
+}
+
+static void
+apply_color_scheme (IsthmusApplication *self)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme color_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_strcmp0 (value, "light") == 0)
+    color_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_strcmp0 (value, "dark") == 0)
+    color_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
+}
+
+static void
+apply_limits (IsthmusApplication *self)
+{
+  IsthmusJsonLimits limits;
+
+  limits.max_bytes = g_settings_get_uint (self->settings, "max-message-bytes");
+  limits.max_depth = g_settings_get_uint (self->settings, "max-json-depth");
+  isthmus_core_set_limits (self->core, &limits);
+
+  isthmus_recorder_set_capacity (isthmus_core_get_recorder (self->core),
+                                 g_settings_get_uint (self->settings, "ring-capacity"));
+}
+
+static void
+settings_changed_cb (IsthmusApplication *self,
+                     const char         *key,
+                     GSettings          *settings)
+{
+  if (g_strcmp0 (key, "color-scheme") == 0)
+    apply_color_scheme (self);
+  else if (g_strcmp0 (key, "ring-capacity") == 0 ||
+           g_strcmp0 (key, "max-message-bytes") == 0 ||
+           g_strcmp0 (key, "max-json-depth") == 0)
+    apply_limits (self);
+}
+
+static void
+close_all_windows (IsthmusApplication *self,
+                   gboolean            destroy)
+{
+  GList *windows;
+
+  windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (self)),
+                              (GCopyFunc)g_object_ref, NULL);
+
+  for (const GList *l = windows; l != NULL; l = l->next)
+    {
+      if (destroy)
+        gtk_window_destroy (GTK_WINDOW (l->data));
+      else
+        gtk_window_close (GTK_WINDOW (l->data));
+    }
+
+  g_list_free_full (windows, g_object_unref);
+}
+
+static void
+quit (IsthmusApplication *self)
+{
+  g_clear_handle_id (&self->quit_after_id, g_source_remove);
+
+  /* Closing (rather than destroying) lets each window save its state. */
+  close_all_windows (self, FALSE);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static gboolean
+quit_after_cb (gpointer user_data)
+{
+  IsthmusApplication *self = user_data;
+
+  self->quit_after_id = 0;
+  g_debug ("Quitting after %.3f s, as asked", self->quit_after);
+  quit (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  quit (ISTHMUS_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  IsthmusApplication *self = user_data;
+  static const char *developers[] = { "The Isthmus Developers", NULL };
+  GtkWindow *window;
+  GtkWidget *about;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", window,
+                        "application-name", "Isthmus",
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Isthmus Developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Runs a Tauri web frontend in WebKitGTK, answers its IPC from C and shows every message live."),
+                        "copyright", "© 2026 The Isthmus Developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: replace with your names, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  IsthmusApplication *self = user_data;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "shortcuts", shortcuts_action },
+};
+
+static gboolean
+isthmus_application_local_command_line (GApplication   *application,
+                                        char         ***arguments,
+                                        int            *exit_status)
+{
+  IsthmusApplication *self = ISTHMUS_APPLICATION (application);
+  gboolean handled;
+
+  handled = G_APPLICATION_CLASS (isthmus_application_parent_class)->local_command_line (application,
+                                                                                         arguments,
+                                                                                         exit_status);
+
+  /* GApplication already printed why the options did not parse; make the
+   * status that of a usage error. */
+  if (handled && *exit_status == EXIT_FAILURE && !self->local_options_seen)
+    *exit_status = EXIT_USAGE;
+
+  return handled;
+}
+
+static int
+isthmus_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  IsthmusApplication *self = ISTHMUS_APPLICATION (application);
+  g_autofree const char **targets = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *record = NULL;
+  const char *quit_after = NULL;
+
+  self->local_options_seen = TRUE;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("isthmus %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  /* Read as a string: GApplication drops a double option equal to 0. */
+  if (g_variant_dict_lookup (options, "quit-after", "&s", &quit_after))
+    {
+      char *end = NULL;
+      double seconds = g_ascii_strtod (quit_after, &end);
+
+      if (end == quit_after || *end != '\0' || isnan (seconds) || seconds < 0.0 || seconds > MAX_QUIT_AFTER)
+        {
+          print_error (_("--quit-after needs a number of seconds from 0 to %.0f, not “%s”"),
+                       MAX_QUIT_AFTER, quit_after);
+          return EXIT_USAGE;
+        }
+      self->quit_after = seconds;
+    }
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &targets);
+  if (targets != NULL && targets[0] != NULL && targets[1] != NULL)
+    {
+      print_error (_("only one target can be given (a folder, a URL or a tauri.conf.json)"));
+      return EXIT_USAGE;
+    }
+
+  self->schema = lookup_schema ();
+  if (self->schema == NULL)
+    {
+      print_error (_("the settings schema %s is not installed (set GSETTINGS_SCHEMA_DIR to run from a build tree)"),
+                   SCHEMA_ID);
+      return EXIT_FAILURE;
+    }
+
+  if (targets != NULL && targets[0] != NULL)
+    self->config = isthmus_config_load (targets[0], &error);
+  else
+    self->config = isthmus_config_new_demo (RESOURCE_BASE "/demo");
+
+  if (self->config == NULL)
+    {
+      print_error ("%s", error != NULL ? error->message : _("cannot load the target"));
+      return EXIT_USAGE;
+    }
+
+  if (g_variant_dict_lookup (options, "record", "^&ay", &record))
+    {
+      self->writer = isthmus_record_writer_new (record, &error);
+      if (self->writer == NULL)
+        {
+          g_autofree char *display = g_filename_display_name (record);
+
+          print_error (_("cannot open the record file “%s”: %s"), display,
+                       error != NULL ? error->message : _("unknown error"));
+          return EXIT_USAGE;
+        }
+    }
+
+  return -1;
+}
+
+static void
+isthmus_application_startup (GApplication *application)
+{
+  IsthmusApplication *self = ISTHMUS_APPLICATION (application);
+  static const char *no_accels[] = { NULL };
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.shortcuts", { "<Control>question", NULL } },
+    { "win.find", { "<Control>f", NULL } },
+    { "win.clear-traffic", { "<Control>l", NULL } },
+    { "win.pause-traffic", { "<Control>p", NULL } },
+  };
+
+  G_APPLICATION_CLASS (isthmus_application_parent_class)->startup (application);
+
+  if (self->schema == NULL)
+    self->schema = lookup_schema ();
+  if (self->schema != NULL)
+    self->settings = g_settings_new_full (self->schema, NULL, NULL);
+  else
+    g_error ("The settings schema %s is not installed", SCHEMA_ID);
+
+  g_signal_connect_object (self->settings, "changed",
+                           G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
+
+  self->core = isthmus_core_new ();
+  isthmus_demo_commands_register (isthmus_core_get_registry (self->core));
+  apply_limits (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+
+  /* app.shortcuts owns Ctrl+? so that the menu shows it. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", no_accels);
+}
+
+static int
+isthmus_application_command_line (GApplication            *application,
+                                  GApplicationCommandLine *command_line)
+{
+  IsthmusApplication *self = ISTHMUS_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *windows;
+  gboolean opened = FALSE;
+
+  if (self->host != NULL)
+    {
+      g_application_activate (application);
+      return EXIT_SUCCESS;
+    }
+
+  if (self->config == NULL)
+    self->config = isthmus_config_new_demo (RESOURCE_BASE "/demo");
+
+  self->host = isthmus_web_host_new (self->core, self->config, &error);
+  if (self->host == NULL)
+    {
+      g_application_command_line_printerr (command_line, "isthmus: %s\n",
+                                           error != NULL ? error->message : _("cannot serve the frontend"));
+      return EXIT_USAGE;
+    }
+
+  if (self->writer != NULL)
+    isthmus_recorder_set_writer (isthmus_core_get_recorder (self->core), self->writer);
+
+  windows = isthmus_config_get_windows (self->config);
+  for (guint i = 0; windows != NULL && i < windows->len; i++)
+    {
+      const IsthmusWindowConfig *window_config = g_ptr_array_index (windows, i);
+      IsthmusWindow *window;
+
+      if (!window_config->create)
+        continue;
+
+      window = isthmus_window_new (GTK_APPLICATION (self), self->host, window_config->label, self->settings);
+      if (window_config->visible)
+        gtk_window_present (GTK_WINDOW (window));
+      opened = TRUE;
+    }
+
+  if (!opened)
+    g_debug ("The config creates no window");
+
+  if (self->quit_after >= 0.0)
+    self->quit_after_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                              (guint)(self->quit_after * 1000.0),
+                                              quit_after_cb, self, NULL);
+
+  return EXIT_SUCCESS;
+}
+
+static void
+isthmus_application_activate (GApplication *application)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  if (window != NULL)
+    gtk_window_present (window);
+}
+
+static void
+isthmus_application_shutdown (GApplication *application)
+{
+  IsthmusApplication *self = ISTHMUS_APPLICATION (application);
+
+  g_clear_handle_id (&self->quit_after_id, g_source_remove);
+
+  /* Views go first, so that what they still had pending is completed and
+   * recorded; then the writer gets everything before it is closed. */
+  close_all_windows (self, TRUE);
+  g_clear_object (&self->host);
+
+  if (self->writer != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (self->core != NULL)
+        isthmus_recorder_set_writer (isthmus_core_get_recorder (self->core), NULL);
+      if (!isthmus_record_writer_close (self->writer, &error))
+        print_error (_("writing the record file failed: %s"), error->message);
+      g_clear_object (&self->writer);
+    }
+
+  if (self->settings != NULL)
+    g_settings_sync ();
+
+  G_APPLICATION_CLASS (isthmus_application_parent_class)->shutdown (application);
+}
+
+static void
+isthmus_application_finalize (GObject *object)
+{
+  IsthmusApplication *self = (IsthmusApplication *)object;
+
+  g_clear_object (&self->host);
+  g_clear_object (&self->writer);
+  g_clear_object (&self->config);
+  g_clear_object (&self->core);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->schema, g_settings_schema_unref);
+
+  G_OBJECT_CLASS (isthmus_application_parent_class)->finalize (object);
+}
+
+static void
+isthmus_application_class_init (IsthmusApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = isthmus_application_finalize;
+
+  application_class->local_command_line = isthmus_application_local_command_line;
+  application_class->handle_local_options = isthmus_application_handle_local_options;
+  application_class->startup = isthmus_application_startup;
+  application_class->command_line = isthmus_application_command_line;
+  application_class->activate = isthmus_application_activate;
+  application_class->shutdown = isthmus_application_shutdown;
+}
+
+static void
+isthmus_application_init (IsthmusApplication *self)
+{
+  self->quit_after = -1.0;
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[DIR|URL|tauri.conf.json]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Run a Tauri v2 web frontend in WebKitGTK, answer its IPC "
+                                              "from C and show every message live."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("The target is one of:\n"
+                                                  "  DIR              a Tauri project (DIR/tauri.conf.json or\n"
+                                                  "                   DIR/src-tauri/tauri.conf.json), or a folder\n"
+                                                  "                   holding index.html\n"
+                                                  "  tauri.conf.json  a Tauri config file\n"
+                                                  "  URL              an http:// or https:// dev server\n"
+                                                  "Without a target, Isthmus runs its bundled demo.\n"
+                                                  "\n"
+                                                  "Exit status: 0 on success, 2 for bad arguments or a target\n"
+                                                  "that cannot be loaded."));
+}
+
+IsthmusApplication *
+isthmus_application_new (void)
+{
+  IsthmusApplication *self;
+
+  self = g_object_new (ISTHMUS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+
+  return self;
+}
+
+/**
+ * isthmus_application_get_settings:
+ * @self: a #IsthmusApplication
+ *
+ * Returns: (transfer none) (nullable): the settings, once started up
+ */
+GSettings *
+isthmus_application_get_settings (IsthmusApplication *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * isthmus_application_get_core:
+ * @self: a #IsthmusApplication
+ *
+ * Returns: (transfer none) (nullable): the IPC core, once started up
+ */
+IsthmusCore *
+isthmus_application_get_core (IsthmusApplication *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_APPLICATION (self), NULL);
+
+  return self->core;
+}
