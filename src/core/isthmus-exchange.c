@@ -38,6 +38,7 @@ struct _IsthmusExchange
   char                 *note;
   IsthmusAclVerdict    *acl_verdict;
   char                 *acl_text;
+  IsthmusExchangeIsolation *isolation;
   gint64                duration_us;
   gint64                wall_time_us;
   gint64                mono_time_us;
@@ -63,6 +64,7 @@ enum {
   PROP_SUMMARY,
   PROP_NOTE,
   PROP_ACL_TEXT,
+  PROP_ISOLATION_VERDICT,
   N_PROPS
 };
 
@@ -83,6 +85,20 @@ static const char * const kind_names[] = {
 };
 
 static void
+isolation_free (IsthmusExchangeIsolation *info)
+{
+  g_free ((char *)info->verdict);
+  g_free ((char *)info->reason);
+  g_clear_pointer (&info->original, g_bytes_unref);
+  g_clear_pointer (&info->hooked, g_bytes_unref);
+  g_clear_pointer (&info->decrypted, g_bytes_unref);
+  g_strfreev ((char **)info->reads);
+  g_strfreev ((char **)info->lint);
+  g_free ((char *)info->key_fingerprint);
+  g_free (info);
+}
+
+static void
 isthmus_exchange_finalize (GObject *object)
 {
   IsthmusExchange *self = (IsthmusExchange *)object;
@@ -97,6 +113,7 @@ isthmus_exchange_finalize (GObject *object)
   g_clear_pointer (&self->note, g_free);
   g_clear_object (&self->acl_verdict);
   g_clear_pointer (&self->acl_text, g_free);
+  g_clear_pointer (&self->isolation, isolation_free);
 
   G_OBJECT_CLASS (isthmus_exchange_parent_class)->finalize (object);
 }
@@ -175,6 +192,10 @@ isthmus_exchange_get_property (GObject    *object,
       g_value_set_string (value, self->acl_text);
       break;
 
+    case PROP_ISOLATION_VERDICT:
+      g_value_set_string (value, isthmus_exchange_get_isolation_verdict (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -225,6 +246,8 @@ isthmus_exchange_class_init (IsthmusExchangeClass *klass)
     g_param_spec_string ("note", NULL, NULL, NULL, flags);
   properties [PROP_ACL_TEXT] =
     g_param_spec_string ("acl-text", NULL, NULL, NULL, flags);
+  properties [PROP_ISOLATION_VERDICT] =
+    g_param_spec_string ("isolation-verdict", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -741,6 +764,49 @@ add_embedded (JsonBuilder *builder,
   }
 }
 
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *name,
+          const char * const *values)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+add_isolation (JsonBuilder                    *builder,
+               const IsthmusExchangeIsolation *info)
+{
+  static const char * const timing_names[] = { "hookUs", "encryptUs", "transportUs", "decryptUs" };
+  gint64 timings[] = { info->hook_us, info->encrypt_us, info->transport_us, info->decrypt_us };
+
+  json_builder_set_member_name (builder, "isolation");
+  json_builder_begin_object (builder);
+  add_optional_string (builder, "verdict", info->verdict);
+  add_optional_string (builder, "reason", info->reason);
+  for (guint i = 0; i < G_N_ELEMENTS (timings); i++)
+    {
+      json_builder_set_member_name (builder, timing_names[i]);
+      if (timings[i] >= 0)
+        json_builder_add_int_value (builder, timings[i]);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_int_value (builder, (gint64)info->epoch);
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, (gint64)info->seq);
+  add_optional_string (builder, "key", info->key_fingerprint);
+  add_strv (builder, "reads", info->reads);
+  add_strv (builder, "lint", info->lint);
+  add_embedded (builder, "original", info->original);
+  add_embedded (builder, "hooked", info->hooked);
+  json_builder_end_object (builder);
+}
+
 static char *
 format_time (gint64 wall_time_us)
 {
@@ -834,6 +900,8 @@ isthmus_exchange_to_jsonl (IsthmusExchange *self)
   json_builder_add_int_value (builder, (gint64)isthmus_exchange_get_request_size (self));
   json_builder_set_member_name (builder, "replySize");
   json_builder_add_int_value (builder, (gint64)isthmus_exchange_get_reply_size (self));
+  if (self->isolation != NULL)
+    add_isolation (builder, self->isolation);
   add_embedded (builder, "request", self->request);
   if (self->status == ISTHMUS_EXCHANGE_PENDING)
     add_embedded (builder, "reply", NULL);
@@ -919,4 +987,53 @@ isthmus_exchange_get_acl_text (IsthmusExchange *self)
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
 
   return self->acl_text;
+}
+
+/**
+ * isthmus_exchange_set_isolation:
+ * @self: an #IsthmusExchange
+ * @info: what the isolation pattern did to this call; copied
+ *
+ * Records the isolation verdict, the message before and after the hook,
+ * and the per-step timings.
+ */
+void
+isthmus_exchange_set_isolation (IsthmusExchange                *self,
+                                const IsthmusExchangeIsolation *info)
+{
+  IsthmusExchangeIsolation *copy;
+
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+  g_return_if_fail (info != NULL);
+
+  copy = g_new0 (IsthmusExchangeIsolation, 1);
+  *copy = *info;
+  copy->verdict = g_strdup (info->verdict);
+  copy->reason = g_strdup (info->reason);
+  copy->original = info->original != NULL ? g_bytes_ref (info->original) : NULL;
+  copy->hooked = info->hooked != NULL ? g_bytes_ref (info->hooked) : NULL;
+  copy->decrypted = info->decrypted != NULL ? g_bytes_ref (info->decrypted) : NULL;
+  copy->reads = (const char * const *)g_strdupv ((char **)info->reads);
+  copy->lint = (const char * const *)g_strdupv ((char **)info->lint);
+  copy->key_fingerprint = g_strdup (info->key_fingerprint);
+
+  g_clear_pointer (&self->isolation, isolation_free);
+  self->isolation = copy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ISOLATION_VERDICT]);
+}
+
+const IsthmusExchangeIsolation *
+isthmus_exchange_get_isolation (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->isolation;
+}
+
+const char *
+isthmus_exchange_get_isolation_verdict (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
+
+  return self->isolation != NULL ? self->isolation->verdict : NULL;
 }

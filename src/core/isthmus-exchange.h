@@ -108,4 +108,53 @@ gboolean              isthmus_json_is_finite           (JsonNode             *ro
 char                 *isthmus_json_to_text             (JsonNode             *node,
                                                         gsize                *length);
 
+/**
+ * IsthmusExchangeIsolation:
+ * @verdict: "passed", "modified", "blocked", "hook-error", "rejected-auth",
+ *   "rejected-replay", "rejected-not-envelope" or "rejected-stale"
+ * @reason: (nullable): the hook's or the core's reason
+ * @original: (nullable): the message as the page sent it (informational:
+ *   forwarded by the bridge outside the envelope)
+ * @hooked: (nullable): the message after the hook, as decrypted
+ * @decrypted: (nullable): the whole plaintext the core decrypted
+ * @hook_us: time in the hook, measured in the isolation frame (authenticated)
+ * @encrypt_us: time encrypting, measured in the frame (carried over the
+ *   bridge's private port, not authenticated)
+ * @transport_us: frame to core, by the wall clocks of both
+ * @decrypt_us: time in isthmus_envelope_open()
+ * @reads: (nullable): property paths of the message the hook read
+ * @lint: (nullable): notes about the hook
+ * @epoch: the envelope's epoch (0 if unknown)
+ * @seq: the envelope's sequence number (0 if unknown)
+ * @key_fingerprint: (nullable): the session key's non-secret fingerprint
+ *
+ * What the isolation pattern did to one call. Durations are -1 when
+ * unknown. Never holds key bytes.
+ */
+typedef struct
+{
+  const char         *verdict;
+  const char         *reason;
+  GBytes             *original;
+  GBytes             *hooked;
+  GBytes             *decrypted;
+  gint64              hook_us;
+  gint64              encrypt_us;
+  gint64              transport_us;
+  gint64              decrypt_us;
+  const char * const *reads;
+  const char * const *lint;
+  guint64             epoch;
+  guint64             seq;
+  const char         *key_fingerprint;
+} IsthmusExchangeIsolation;
+
+/* Copies @info onto the record ("isolation-verdict" notifies); written to
+ * JSON Lines under "isolation". */
+void                  isthmus_exchange_set_isolation   (IsthmusExchange                *self,
+                                                        const IsthmusExchangeIsolation *info);
+/* (nullable) What the isolation pattern did, or NULL in brownfield. */
+const IsthmusExchangeIsolation *isthmus_exchange_get_isolation (IsthmusExchange *self);
+const char           *isthmus_exchange_get_isolation_verdict (IsthmusExchange *self);
+
 G_END_DECLS

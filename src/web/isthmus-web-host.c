@@ -18,6 +18,7 @@
 #include "isthmus-assets.h"
 #include "isthmus-error.h"
 #include "isthmus-web-host-private.h"
+#include "isthmus-web-isolation.h"
 #include "isthmus-web-js.h"
 
 #define HANDLER_NAME        "isthmusIpc"
@@ -187,6 +188,9 @@ build_script_config (IsthmusWebHost *self,
   json_builder_add_string_value (builder, G_DIR_SEPARATOR_S);
   json_builder_set_member_name (builder, "delimiter");
   json_builder_add_string_value (builder, G_SEARCHPATH_SEPARATOR_S);
+  json_builder_set_member_name (builder, "pattern");
+  json_builder_add_string_value (builder, isthmus_web_isolation_wanted (self->config) ?
+                                 "isolation" : "brownfield");
   json_builder_set_member_name (builder, "maxBytes");
   json_builder_add_int_value (builder, (gint64)MIN (max_bytes, (gsize)G_MAXINT32));
   json_builder_end_object (builder);
@@ -386,6 +390,16 @@ script_message_cb (WebKitUserContentManager *ucm,
       return TRUE;
     }
 
+  /* The bridge's own isolation messages (token request, frame console). */
+  if (data->host != NULL && data->host->context != NULL)
+    {
+      IsthmusWebIsolation *isolation = isthmus_web_isolation_from_context (data->host->context);
+
+      if (isolation != NULL &&
+          isthmus_web_isolation_handle_message (isolation, data->label, bytes, value, reply))
+        return TRUE;
+    }
+
   pending = g_new0 (PendingReply, 1);
   pending->reply = webkit_script_message_reply_ref (reply);
   pending->context = g_object_ref (jsc_value_get_context (value));
@@ -575,7 +589,10 @@ isthmus_web_host_new (IsthmusCore    *core,
 
   scheme_data = g_new0 (SchemeData, 1);
   scheme_data->assets = self->assets != NULL ? g_object_ref (self->assets) : NULL;
-  scheme_data->csp = g_strdup (isthmus_config_get_csp (config));
+  if (isthmus_web_isolation_wanted (config))
+    scheme_data->csp = isthmus_web_isolation_patch_csp (isthmus_config_get_csp (config));
+  else
+    scheme_data->csp = g_strdup (isthmus_config_get_csp (config));
   webkit_web_context_register_uri_scheme (self->context, SCHEME,
                                           uri_scheme_cb, scheme_data,
                                           scheme_data_free);
@@ -583,6 +600,10 @@ isthmus_web_host_new (IsthmusCore    *core,
   security = webkit_web_context_get_security_manager (self->context);
   webkit_security_manager_register_uri_scheme_as_secure (security, SCHEME);
   webkit_security_manager_register_uri_scheme_as_cors_enabled (security, SCHEME);
+
+  if (isthmus_web_isolation_wanted (config) &&
+      isthmus_web_isolation_install (self->context, core, config, error) == NULL)
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -695,6 +716,10 @@ isthmus_web_host_create_view (IsthmusWebHost *self,
                          view_data_ref (data), view_data_closure_notify, 0);
   /* The weak reference keeps the last reference of @data. */
   g_object_weak_ref (G_OBJECT (view), view_weak_notify_cb, data);
+
+  if (isthmus_web_isolation_from_context (self->context) != NULL)
+    isthmus_web_isolation_attach_view (isthmus_web_isolation_from_context (self->context),
+                                       view, label, ucm, data->world_name, config_json);
 
   url = window_start_url (self, window);
   webkit_web_view_load_uri (view, url);

@@ -82,6 +82,15 @@
     return errorText ('INTERNAL', text);
   }
 
+  /* Isolation pattern: isthmus-bridge-isolation.js, in this world, carries
+   * each request through the isolation frame; there is no plaintext path. */
+  function isolationPost (text) {
+    const send = window.__isthmusIsolationSend;
+    if (typeof send !== 'function')
+      return Promise.reject (new Error (errorText ('ISOLATION_UNAVAILABLE', 'the isolation bridge is missing')));
+    return send (text);
+  }
+
   doc.addEventListener (REQUEST_EVENT, function (event) {
     const detail = event.detail;
     let space, id, text;
@@ -104,7 +113,7 @@
     let promise;
     try
       {
-        promise = handler.postMessage (text);
+        promise = CONFIG.pattern === 'isolation' ? isolationPost (text) : handler.postMessage (text);
       }
     catch (e)
       {

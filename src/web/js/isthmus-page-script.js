@@ -316,7 +316,9 @@
     currentWindow: freeze ({ label: CONFIG.windowLabel }),
     currentWebview: freeze ({ label: CONFIG.webviewLabel }),
   }));
-  readOnly (internals, '__TAURI_PATTERN__', freeze ({ pattern: 'brownfield' }));
+  readOnly (internals, '__TAURI_PATTERN__', freeze (CONFIG.pattern === 'isolation' ?
+                                                    { pattern: 'isolation', side: 'original' } :
+                                                    { pattern: 'brownfield' }));
   readOnly (internals, 'postMessage', freeze (function (message) { postMessage (message, null); }));
   readOnly (internals, 'ipc', freeze (ipc));
   readOnly (internals, 'transformCallback', transformCallback);

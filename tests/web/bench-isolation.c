@@ -1,0 +1,217 @@
+/* bench-isolation.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One invoke round trip through the real @tauri-apps/api, brownfield
+ * against the isolation pattern (bundled passthrough hook), in the same
+ * run, with the isolation per-step split taken from the records.
+ */
+
+#define G_LOG_DOMAIN "bench-isolation"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "isthmus-config.h"
+#include "isthmus-core.h"
+#include "isthmus-demo-commands.h"
+#include "isthmus-isolation.h"
+#include "isthmus-web-host.h"
+
+#define WAIT_TIMEOUT_MS 300000
+
+typedef struct
+{
+  gsize       size;
+  const char *label;
+  int         iterations;
+  int         batch;
+} Workload;
+
+static const Workload workloads[] = {
+  { 100,     "100 B",  2000, 20 },
+  { 10240,   "10 KiB", 1000, 10 },
+  { 1048576, "1 MiB",  40,   2 },
+};
+
+static gboolean bench_ready;
+
+static void
+ready_cb (IsthmusInvocation *invocation,
+          gpointer           user_data)
+{
+  bench_ready = TRUE;
+  isthmus_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for_flag (gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
+  guint wake = g_timeout_add (50, wake_cb, NULL);
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+  return *flag;
+}
+
+typedef struct
+{
+  JSCValue *value;
+  GError   *error;
+  gboolean  done;
+} JsResult;
+
+static void
+js_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  JsResult *r = user_data;
+
+  r->value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (object), result, &r->error);
+  r->done = TRUE;
+}
+
+typedef struct
+{
+  IsthmusCore    *core;
+  IsthmusWebHost *host;
+  WebKitWebView  *view;
+  GtkWindow      *window;
+} Setup;
+
+static void
+setup (Setup    *s,
+       gboolean  isolation)
+{
+  g_autoptr(IsthmusConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  s->core = isthmus_core_new ();
+  isthmus_demo_commands_register (isthmus_core_get_registry (s->core));
+  isthmus_registry_add (isthmus_core_get_registry (s->core), "bench_ready", NULL, ready_cb, NULL, NULL);
+  isthmus_recorder_set_capacity (isthmus_core_get_recorder (s->core), 1000);
+
+  path = g_test_build_filename (G_TEST_DIST, "web", isolation ? "isolation" : ".", "tauri.conf.json", NULL);
+  config = isthmus_config_load (path, &error);
+  if (config == NULL)
+    g_error ("%s", error->message);
+  if (isolation)
+    isthmus_config_set_isolation_dir (config, NULL);
+  s->host = isthmus_web_host_new (s->core, config, &error);
+  if (s->host == NULL)
+    g_error ("%s", error->message);
+
+  bench_ready = FALSE;
+  s->view = isthmus_web_host_create_view (s->host, "main");
+  s->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (s->window, GTK_WIDGET (s->view));
+  gtk_window_present (s->window);
+  webkit_web_view_load_uri (s->view, "tauri://localhost/web/pages/bench.html");
+  if (!wait_for_flag (&bench_ready))
+    g_error ("the benchmark page did not load");
+}
+
+static double
+run (Setup          *s,
+     const Workload *w)
+{
+  JsResult r = { 0 };
+  g_autofree char *body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+
+  body = g_strdup_printf ("return await window.__benchFull (%" G_GSIZE_FORMAT ", %d, %d, 1, 1);",
+                          w->size, w->iterations, w->batch);
+  webkit_web_view_call_async_javascript_function (s->view, body, -1, NULL, NULL, "isthmus-bench://run",
+                                                  NULL, js_done_cb, &r);
+  if (!wait_for_flag (&r.done) || r.error != NULL)
+    g_error ("benchmark script failed: %s", r.error != NULL ? r.error->message : "timeout");
+  text = jsc_value_to_string (r.value);
+  g_object_unref (r.value);
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    g_error ("bad result %s", text);
+
+  return json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)), "meanUs");
+}
+
+/* Means of the isolation steps over the echo records kept. */
+static void
+split (Setup  *s,
+       double  means[4])
+{
+  GListModel *model = G_LIST_MODEL (isthmus_core_get_recorder (s->core));
+  guint n = 0;
+
+  for (guint k = 0; k < 4; k++)
+    means[k] = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(IsthmusExchange) exchange = g_list_model_get_item (model, i);
+      const IsthmusExchangeIsolation *info = isthmus_exchange_get_isolation (exchange);
+
+      if (info == NULL || g_strcmp0 (isthmus_exchange_get_command (exchange), "echo") != 0)
+        continue;
+      means[0] += info->hook_us;
+      means[1] += info->encrypt_us;
+      means[2] += info->transport_us;
+      means[3] += info->decrypt_us;
+      n++;
+    }
+
+  for (guint k = 0; k < 4; k++)
+    means[k] = n > 0 ? means[k] / n : 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Setup brown = { 0 };
+  Setup iso = { 0 };
+
+  g_test_init (&argc, &argv, NULL);
+  g_set_prgname ("isthmus-bench-isolation");
+  gtk_init ();
+
+  setup (&brown, FALSE);
+  setup (&iso, TRUE);
+
+  g_print ("Isthmus invoke('echo') round trip, sequential means, brownfield vs isolation "
+           "(bundled passthrough hook), WebKitGTK %u.%u.%u\n",
+           webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+  g_print ("split: hook, encrypt (frame clocks, 1 ms granularity in WebKit), transport "
+           "(frame to core, wall clocks), decrypt (core, µs)\n\n");
+  g_print ("%-7s %12s %12s %7s   %8s %8s %9s %8s\n", "payload", "brownfield", "isolation", "ratio",
+           "hook", "encrypt", "transport", "decrypt");
+
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    {
+      const Workload *w = &workloads[i];
+      double b = run (&brown, w);
+      double s = run (&iso, w);
+      double means[4];
+
+      split (&iso, means);
+      g_print ("%-7s %9.1f µs %9.1f µs %6.2fx   %8.0f %8.0f %9.0f %8.0f\n", w->label, b, s, s / b,
+               means[0], means[1], means[2], means[3]);
+    }
+
+  gtk_window_destroy (brown.window);
+  gtk_window_destroy (iso.window);
+  return 0;
+}
