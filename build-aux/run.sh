@@ -21,6 +21,8 @@ export GSETTINGS_SCHEMA_DIR="$build/data"
 set -- "$build/src/isthmus" "$@"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  # Xvfb has no GPU: GTK's GL renderer would draw in software, slowly.
+  export GSK_RENDERER="${GSK_RENDERER:-cairo}"
   set -- xvfb-run -a -s "-screen 0 1280x800x24" "$@"
 fi
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then

@@ -34,7 +34,7 @@ run_suites () {
     || status=1
 
   # GTK and WebKit tests under Xvfb with a D-Bus session bus.
-  dbus-run-session -- sh -c "$xvfb meson test -C '$dir' --logbase display --print-errorlogs --suite ui --suite web" \
+  dbus-run-session -- sh -c "$xvfb meson test -C '$dir' --logbase display --print-errorlogs --suite ui --suite web --suite cli" \
     || status=1
 }
 

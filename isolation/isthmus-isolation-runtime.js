@@ -11,9 +11,10 @@
  *    allowed parent origin) from its own text, removes its script element,
  *    imports the key once as a non-extractable, encrypt-only AES-GCM key
  *    and zeroes the bytes;
- *  - accepts the first MessagePort the parent (the bridge) hands it and
- *    ignores every other message;
- *  - says it is ready over the port once the key is imported and
+ *  - takes requests only from trusted `message` events whose source is
+ *    its parent window and whose origin is the app's, and answers each
+ *    with parent.postMessage();
+ *  - tells the parent it is ready once the key is imported and
  *    window.__TAURI_ISOLATION_HOOK__ is a function or exactly null
  *    (polled every 50 ms, as Tauri does);
  *  - for each request: parses Tauri's {cmd, callback, error, payload,
@@ -22,7 +23,26 @@
  *    seals "<header JSON>\n<hooked message JSON>" into an envelope whose
  *    additional data binds webview, epoch, sequence number, cmd, callback,
  *    error and content type (isthmus_envelope_build_aad());
- *  - forwards its console output over the port.
+ *  - forwards its console output to the parent.
+ *
+ * Requests and replies travel by window.postMessage rather than over a
+ * private MessagePort, which costs about fifteen times as much per round
+ * trip in WebKitGTK. So the page's main world, not only the bridge's
+ * isolated world, can post requests here and sees every reply on its
+ * window. That is acceptable:
+ *  - whatever this frame signs went through the hook first: a request
+ *    from the page world gets exactly the verdict it would get through
+ *    the bridge, so the page learns nothing it could not learn by invoking;
+ *  - the page world cannot reach the script message handler, so an
+ *    envelope it gets here or reads off a reply never reaches the core
+ *    from it; the bridge forwards only replies to its own requests, which
+ *    carry 128 random bits of id the page never sees before they are used;
+ *  - the core binds each envelope to webview, epoch, sequence number, cmd,
+ *    callback and error in the AAD and refuses replays (a sliding window
+ *    over sequence numbers, so numbers used up by the page's requests are
+ *    harmless gaps); a captured envelope is useless elsewhere or again;
+ *  - the key never leaves this frame and is not extractable.
+ * Replies go to the parent only while it has the app's origin.
  */
 (function () {
   'use strict';
@@ -80,17 +100,16 @@
 
   let key = null;
   let keyError = null;
-  let port = null;
   let ready = false;
   let seq = 0;
-  const backlog = [];
   const active = new NativeSet ();
+  const parentWindow = W.parent;
+  const postToParent = parentWindow.postMessage.bind (parentWindow);
+  /* An opaque ("null") parent origin cannot be named as a target. */
+  const targetOrigin = origin === 'null' ? '*' : origin;
 
   function send (data) {
-    if (port !== null)
-      port.postMessage (data);
-    else if (backlog.length < 200)
-      backlog.push (data);
+    postToParent (data, targetOrigin);
   }
 
   function describe (value) {
@@ -150,6 +169,7 @@
   }).finally (function () {
     keyBytes.fill (0);
     keyBytes = null;
+    pollReady ();
   });
 
   /* Fields Tauri v2 never puts in an invoke message (Tauri v1 did). */
@@ -276,6 +296,11 @@
 
   async function handle (id, text) {
     let message;
+    if (!ready)
+      {
+        send ({ t: 'fail', id, text: 'the isolation frame is not ready yet' });
+        return;
+      }
     try
       {
         message = jsonParse (text);
@@ -407,14 +432,24 @@
     send ({ t: 'env', id, env: envelope, encryptUs, sentAt: timeOrigin + perfNow () });
   }
 
+  /* Only trusted requests from the parent, and only while it has the
+   * app's origin. */
   function onRequest (event) {
-    const data = event.data;
-    if (data === null || typeof data !== 'object' || typeof data.text !== 'string')
+    if (event.source !== parentWindow || event.origin !== origin || !event.isTrusted)
       return;
-    handle (data.id, data.text);
+    const data = event.data;
+    if (data === null || typeof data !== 'object' || data.t !== 'req')
+      return;
+    const id = data.id;
+    const text = data.text;
+    if (typeof id !== 'string' || typeof text !== 'string')
+      return;
+    handle (id, text);
   }
 
   function pollReady () {
+    if (ready)
+      return;
     if (keyError !== null)
       {
         send ({ t: 'fatal', text: 'the isolation key could not be imported: ' + keyError });
@@ -430,16 +465,5 @@
     setTimeoutNative (pollReady, 50);
   }
 
-  /* Only the first port, and only from the app's origin. */
-  W.addEventListener ('message', function (event) {
-    if (port !== null || event.origin !== origin || event.source !== W.parent ||
-        event.ports === undefined || event.ports.length !== 1)
-      return;
-    port = event.ports[0];
-    port.onmessage = onRequest;
-    for (const data of backlog.splice (0))
-      port.postMessage (data);
-    if (!ready)
-      setTimeoutNative (pollReady, 50);
-  });
+  W.addEventListener ('message', onRequest, true);
 }) ();

@@ -10,16 +10,22 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <math.h>
+#include <signal.h>
 
 #include "isthmus-application.h"
 #include "isthmus-config.h"
 #include "isthmus-demo-commands.h"
+#include "isthmus-hook-runner.h"
 #include "isthmus-record-writer.h"
 #include "isthmus-web-host.h"
 #include "isthmus-window.h"
 
 #define SCHEMA_ID "dev.isthmus.Isthmus"
+
+/* How often new records reach the traffic list, in milliseconds. */
+#define RECORDER_BATCH_MS 100
 
 /* The longest --quit-after, in seconds, that fits a timeout in ms. */
 #define MAX_QUIT_AFTER 2000000.0
@@ -38,9 +44,13 @@ struct _IsthmusApplication
   IsthmusConfig       *config;
   IsthmusWebHost      *host;
   IsthmusRecordWriter *writer;
+  char                *capabilities_dir;
+  char                *acl_mode;
 
   double               quit_after;
   guint                quit_after_id;
+  guint                sigterm_id;
+  guint                sigint_id;
   guint                local_options_seen : 1;
 };
 
@@ -51,8 +61,20 @@ static const GOptionEntry option_entries[] = {
     N_("Append every record to FILE as JSON Lines"), N_("FILE.jsonl") },
   { "quit-after", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Close the windows and quit after SECONDS"), N_("SECONDS") },
+  { "isolation", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Use the isolation pattern with the isolation app in DIR (its index.html defines __TAURI_ISOLATION_HOOK__)"), N_("DIR") },
+  { "capabilities", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Load capability files (*.json) from DIR, besides the project's own"), N_("DIR") },
+  { "acl", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Capability checking: “tauri” (as a real Tauri app) or “strict” (every command needs a permission)"), N_("MODE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "check-hook", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run the calls of RECORDING.jsonl through the isolation hook in DIR, print a table and exit (give RECORDING.jsonl as the target)"), N_("DIR") },
+  { "expect", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --check-hook: a JSON array of {\"cmd\", \"window\", \"verdict\"} that must hold (exit status 1 if not)"), N_("FILE.json") },
+  { "hook-worker", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+    NULL, NULL },
   { G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, NULL,
     NULL, NULL },
   { NULL }
@@ -187,6 +209,19 @@ quit_after_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* SIGTERM and SIGINT quit as cleanly as --quit-after: windows close and
+ * the record file is flushed. */
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  IsthmusApplication *self = user_data;
+
+  g_debug ("Quitting on a signal");
+  quit (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -261,6 +296,133 @@ isthmus_application_local_command_line (GApplication   *application,
   return handled;
 }
 
+/* --isolation, --capabilities and --acl: checked here, before any window,
+ * so that a mistake is a one-line error. */
+static gboolean
+apply_security_options (IsthmusApplication *self,
+                        GVariantDict       *options)
+{
+  const char *isolation = NULL;
+  const char *capabilities = NULL;
+  const char *acl = NULL;
+
+  if (g_variant_dict_lookup (options, "isolation", "^&ay", &isolation))
+    {
+      g_autofree char *absolute = g_canonicalize_filename (isolation, NULL);
+      g_autofree char *index = g_build_filename (absolute, "index.html", NULL);
+
+      if (!g_file_test (index, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *display = g_filename_display_name (isolation);
+
+          print_error (_("--isolation needs a folder with an index.html, not “%s”"), display);
+          return FALSE;
+        }
+      isthmus_config_set_isolation_dir (self->config, absolute);
+    }
+
+  if (g_variant_dict_lookup (options, "capabilities", "^&ay", &capabilities))
+    {
+      if (!g_file_test (capabilities, G_FILE_TEST_IS_DIR))
+        {
+          g_autofree char *display = g_filename_display_name (capabilities);
+
+          print_error (_("--capabilities needs a folder, not “%s”"), display);
+          return FALSE;
+        }
+      self->capabilities_dir = g_canonicalize_filename (capabilities, NULL);
+    }
+
+  if (g_variant_dict_lookup (options, "acl", "&s", &acl))
+    {
+      if (!g_str_equal (acl, "tauri") && !g_str_equal (acl, "strict"))
+        {
+          print_error (_("--acl is “tauri” or “strict”, not “%s”"), acl);
+          return FALSE;
+        }
+      self->acl_mode = g_strdup (acl);
+    }
+
+  return TRUE;
+}
+
+/* Loads the project's capabilities (the capabilities folder beside its
+ * tauri.conf.json, and app.security.capabilities), then --capabilities.
+ * Problems go to the traffic list and to stderr; the app still starts. */
+static void
+load_capabilities (IsthmusApplication *self)
+{
+  IsthmusAcl *acl = isthmus_core_get_acl (self->core);
+  const char *config_path = isthmus_config_get_config_path (self->config);
+  g_autofree char *mode = NULL;
+  GPtrArray *errors;
+
+  mode = self->acl_mode != NULL ? g_strdup (self->acl_mode)
+                                : g_settings_get_string (self->settings, "acl-mode");
+  isthmus_acl_set_mode (acl, g_strcmp0 (mode, "strict") == 0 ? ISTHMUS_ACL_STRICT : ISTHMUS_ACL_TAURI);
+
+  if (config_path != NULL)
+    {
+      g_autofree char *config_dir = g_path_get_dirname (config_path);
+      g_autofree char *dir = g_build_filename (config_dir, "capabilities", NULL);
+
+      if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+        isthmus_acl_load_directory (acl, dir, NULL);
+      if (isthmus_config_get_capabilities (self->config) != NULL)
+        isthmus_acl_add_inline (acl, isthmus_config_get_capabilities (self->config), config_path);
+    }
+
+  if (self->capabilities_dir != NULL)
+    isthmus_acl_load_directory (acl, self->capabilities_dir, NULL);
+
+  errors = isthmus_acl_get_errors (acl);
+  for (guint i = 0; errors != NULL && i < errors->len; i++)
+    {
+      const char *text = g_ptr_array_index (errors, i);
+
+      g_printerr ("isthmus: %s\n", text);
+      isthmus_core_record_lifecycle (self->core, NULL, "capabilities", text, TRUE);
+    }
+
+  if (!isthmus_acl_is_active (acl))
+    isthmus_core_record_lifecycle (self->core, NULL, "capabilities",
+                                   _("No capabilities: nothing is checked. Add capability files to check commands as Tauri does."),
+                                   FALSE);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Capabilities loaded; checking in %s mode"),
+                                               isthmus_acl_get_mode (acl) == ISTHMUS_ACL_STRICT ? "strict" : "tauri");
+
+      isthmus_core_record_lifecycle (self->core, NULL, "capabilities", text, FALSE);
+    }
+}
+
+/* --check-hook DIR RECORDING.jsonl [--expect FILE]: no display needed. */
+static int
+check_hook (GVariantDict *options,
+            const char   *app_dir)
+{
+  g_autofree const char **targets = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  const char *expect = NULL;
+  int status;
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &targets);
+  if (targets == NULL || targets[0] == NULL || targets[1] != NULL)
+    {
+      print_error (_("--check-hook needs an isolation app folder and one recording: --check-hook DIR RECORDING.jsonl"));
+      return EXIT_USAGE;
+    }
+  g_variant_dict_lookup (options, "expect", "^&ay", &expect);
+
+  status = isthmus_hook_check (app_dir, targets[0], expect, NULL, 0, out, err);
+  g_printerr ("%s", err->str);
+  g_print ("%s", out->str);
+
+  return status;
+}
+
 static int
 isthmus_application_handle_local_options (GApplication *application,
                                           GVariantDict *options)
@@ -270,6 +432,8 @@ isthmus_application_handle_local_options (GApplication *application,
   g_autoptr(GError) error = NULL;
   const char *record = NULL;
   const char *quit_after = NULL;
+  const char *hook_worker = NULL;
+  const char *hook_dir = NULL;
 
   self->local_options_seen = TRUE;
 
@@ -277,6 +441,18 @@ isthmus_application_handle_local_options (GApplication *application,
     {
       g_print ("isthmus %s\n", PACKAGE_VERSION);
       return EXIT_SUCCESS;
+    }
+
+  /* The hook runner's worker process (isthmus_hook_runner_new()). */
+  if (g_variant_dict_lookup (options, "hook-worker", "^&ay", &hook_worker))
+    return isthmus_hook_worker_main (hook_worker);
+
+  if (g_variant_dict_lookup (options, "check-hook", "^&ay", &hook_dir))
+    return check_hook (options, hook_dir);
+  if (g_variant_dict_contains (options, "expect"))
+    {
+      print_error (_("--expect goes with --check-hook"));
+      return EXIT_USAGE;
     }
 
   /* Read as a string: GApplication drops a double option equal to 0. */
@@ -333,6 +509,9 @@ isthmus_application_handle_local_options (GApplication *application,
         }
     }
 
+  if (!apply_security_options (self, options))
+    return EXIT_USAGE;
+
   return -1;
 }
 
@@ -367,6 +546,8 @@ isthmus_application_startup (GApplication *application)
 
   self->core = isthmus_core_new ();
   isthmus_demo_commands_register (isthmus_core_get_registry (self->core));
+  /* The list takes new records in batches, never inside the IPC path. */
+  isthmus_recorder_set_batch_interval (isthmus_core_get_recorder (self->core), RECORDER_BATCH_MS);
   apply_limits (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
@@ -396,6 +577,12 @@ isthmus_application_command_line (GApplication            *application,
   if (self->config == NULL)
     self->config = isthmus_config_new_demo (RESOURCE_BASE "/demo");
 
+  /* The writer first, so that it gets the lifecycle records too. */
+  if (self->writer != NULL)
+    isthmus_recorder_set_writer (isthmus_core_get_recorder (self->core), self->writer);
+
+  load_capabilities (self);
+
   self->host = isthmus_web_host_new (self->core, self->config, &error);
   if (self->host == NULL)
     {
@@ -403,9 +590,6 @@ isthmus_application_command_line (GApplication            *application,
                                            error != NULL ? error->message : _("cannot serve the frontend"));
       return EXIT_USAGE;
     }
-
-  if (self->writer != NULL)
-    isthmus_recorder_set_writer (isthmus_core_get_recorder (self->core), self->writer);
 
   windows = isthmus_config_get_windows (self->config);
   for (guint i = 0; windows != NULL && i < windows->len; i++)
@@ -424,6 +608,9 @@ isthmus_application_command_line (GApplication            *application,
 
   if (!opened)
     g_debug ("The config creates no window");
+
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
   if (self->quit_after >= 0.0)
     self->quit_after_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
@@ -449,6 +636,8 @@ isthmus_application_shutdown (GApplication *application)
   IsthmusApplication *self = ISTHMUS_APPLICATION (application);
 
   g_clear_handle_id (&self->quit_after_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
 
   /* Views go first, so that what they still had pending is completed and
    * recorded; then the writer gets everything before it is closed. */
@@ -480,6 +669,8 @@ isthmus_application_finalize (GObject *object)
   g_clear_object (&self->host);
   g_clear_object (&self->writer);
   g_clear_object (&self->config);
+  g_clear_pointer (&self->capabilities_dir, g_free);
+  g_clear_pointer (&self->acl_mode, g_free);
   g_clear_object (&self->core);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->schema, g_settings_schema_unref);

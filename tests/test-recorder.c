@@ -627,6 +627,89 @@ test_record_round_trip (void)
   remove_tmp (path, dir);
 }
 
+typedef struct
+{
+  guint signals;
+  guint removed;
+  guint added;
+} ChangeLog;
+
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  ChangeLog *log = user_data;
+
+  log->signals++;
+  log->removed += removed;
+  log->added += added;
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* With a batch interval, adding costs the model nothing until the batch
+ * lands, in one change; the ring bound and dropped count still hold. */
+static void
+test_batched (void)
+{
+  g_autoptr(IsthmusRecorder) recorder = isthmus_recorder_new (10);
+  ChangeLog log = { 0 };
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  isthmus_recorder_set_batch_interval (recorder, 20);
+  g_signal_connect (recorder, "items-changed", G_CALLBACK (count_changes_cb), &log);
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autoptr(IsthmusExchange) exchange = new_exchange ("{\"cmd\":\"a\"}");
+      isthmus_recorder_add (recorder, exchange);
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recorder)), ==, 0);
+  g_assert_cmpuint (log.signals, ==, 0);
+
+  timeout_id = g_timeout_add_seconds (10, flag_cb, &timed_out);
+  while (log.signals == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+
+  g_assert_cmpuint (log.signals, ==, 1);
+  g_assert_cmpuint (log.added, ==, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recorder)), ==, 10);
+  g_assert_cmpuint (isthmus_recorder_get_dropped (recorder), ==, 15);
+
+  /* A second batch pushes the oldest out: one removal, one addition. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(IsthmusExchange) exchange = new_exchange ("{\"cmd\":\"b\"}");
+      isthmus_recorder_add (recorder, exchange);
+    }
+  isthmus_recorder_flush (recorder);
+  g_assert_cmpuint (log.signals, ==, 3);
+  g_assert_cmpuint (log.removed, ==, 4);
+  g_assert_cmpuint (log.added, ==, 14);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recorder)), ==, 10);
+  g_assert_cmpuint (isthmus_recorder_get_dropped (recorder), ==, 19);
+
+  /* Back to one by one: nothing waits. */
+  isthmus_recorder_set_batch_interval (recorder, 0);
+  {
+    g_autoptr(IsthmusExchange) exchange = new_exchange ("{\"cmd\":\"c\"}");
+    isthmus_recorder_add (recorder, exchange);
+  }
+  g_assert_cmpuint (log.signals, ==, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/recorder/writer-errors", test_writer_errors);
   g_test_add_func ("/isthmus/recorder/paused-still-written", test_paused_still_written);
   g_test_add_func ("/isthmus/recorder/record-round-trip", test_record_round_trip);
+  g_test_add_func ("/isthmus/recorder/batched", test_batched);
 
   return g_test_run ();
 }

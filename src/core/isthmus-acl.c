@@ -1694,6 +1694,41 @@ verdict_new (const char *command,
   return verdict;
 }
 
+/**
+ * isthmus_acl_verdict_new_restored:
+ * @command: (nullable): the command the verdict is about
+ * @checked: whether anything was checked
+ * @allowed: whether the command could run
+ * @capability: (nullable): the capability that allowed or denied it
+ * @permission: (nullable): the permission that allowed or denied it
+ * @reason: (nullable): why
+ * @suggestion: (nullable): the smallest change that would allow it
+ *
+ * Rebuilds a verdict from a saved record, e.g. when JSON Lines are
+ * imported. Nothing is evaluated.
+ *
+ * Returns: (transfer full): a verdict holding the given fields
+ */
+IsthmusAclVerdict *
+isthmus_acl_verdict_new_restored (const char *command,
+                                  gboolean    checked,
+                                  gboolean    allowed,
+                                  const char *capability,
+                                  const char *permission,
+                                  const char *reason,
+                                  const char *suggestion)
+{
+  IsthmusAclVerdict *verdict;
+
+  verdict = verdict_new (command != NULL ? command : "", allowed, checked,
+                         g_strdup (reason != NULL ? reason : ""));
+  verdict->capability = g_strdup (capability);
+  verdict->permission = g_strdup (permission);
+  verdict->suggestion = g_strdup (suggestion);
+
+  return verdict;
+}
+
 /* The ACL type. */
 
 static void

@@ -100,6 +100,15 @@ const char  *isthmus_acl_verdict_get_error_message (IsthmusAclVerdict *self);
 /* An ISTHMUS_IPC_ERROR_ACL_DENIED error carrying that text, or NULL when
  * allowed. (transfer full) */
 GError      *isthmus_acl_verdict_dup_error         (IsthmusAclVerdict *self);
+/* A verdict restored from a record (JSON Lines import): nothing is
+ * checked again, the fields are taken as written. */
+IsthmusAclVerdict *isthmus_acl_verdict_new_restored (const char *command,
+                                                     gboolean    checked,
+                                                     gboolean    allowed,
+                                                     const char *capability,
+                                                     const char *permission,
+                                                     const char *reason,
+                                                     const char *suggestion);
 
 #define ISTHMUS_TYPE_ACL (isthmus_acl_get_type ())
 

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "isthmus-channel.h"
 #include "isthmus-core.h"
 #include "isthmus-error.h"
 #include "isthmus-event-bus.h"
@@ -211,9 +212,14 @@ invocation_reply_cb (IsthmusInvocation *invocation,
                      gpointer           user_data)
 {
   Request *request = user_data;
+  g_autoptr(JsonNode) bytes_value = NULL;
 
   if (isthmus_invocation_get_note (invocation) != NULL)
     isthmus_exchange_set_note (request->exchange, isthmus_invocation_get_note (invocation));
+
+  /* Raw replies reach the JSON transport as arrays of byte values. */
+  if (ok && _isthmus_invocation_peek_raw_reply (invocation) != NULL)
+    value = bytes_value = _isthmus_bytes_to_json_array (_isthmus_invocation_peek_raw_reply (invocation));
 
   request->invocation = NULL;
   finish_request (request, ok, value, error);
@@ -574,6 +580,7 @@ isthmus_core_handle_message (IsthmusCore      *self,
   invocation = isthmus_invocation_new (cmd, payload, webview_label,
                                        invocation_reply_cb, request, request_free);
   request->invocation = invocation;
+  _isthmus_channel_attach_invocation (self, invocation, isthmus_exchange_get_id (exchange));
   request->link.data = request;
   g_queue_push_tail_link (&self->pending, &request->link);
 
@@ -632,4 +639,48 @@ _isthmus_core_next_record_id (IsthmusCore *self)
   g_return_val_if_fail (ISTHMUS_IS_CORE (self), 0);
 
   return ++self->next_id;
+}
+
+/**
+ * isthmus_core_record_lifecycle:
+ * @self: an #IsthmusCore
+ * @window_label: (nullable): the window it concerns, or %NULL for the app
+ * @what: a short name, e.g. "capabilities"
+ * @text: what happened, shown as plain text
+ * @is_error: whether the record shows as an error
+ *
+ * Adds a lifecycle record (a load, a reload, a configuration problem) to
+ * the traffic list, so that what the user must know is seen where they
+ * look.
+ *
+ * Returns: (transfer none): the record
+ */
+IsthmusExchange *
+isthmus_core_record_lifecycle (IsthmusCore *self,
+                               const char  *window_label,
+                               const char  *what,
+                               const char  *text,
+                               gboolean     is_error)
+{
+  g_autoptr(IsthmusExchange) exchange = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autofree char *valid = NULL;
+
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+  g_return_val_if_fail (what != NULL, NULL);
+
+  valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  request = g_bytes_new (valid, strlen (valid));
+  exchange = isthmus_exchange_new (++self->next_id, ISTHMUS_EXCHANGE_LIFECYCLE,
+                                   window_label != NULL ? window_label : "", request);
+  isthmus_exchange_set_command (exchange, what);
+  isthmus_recorder_add (self->recorder, exchange);
+  isthmus_exchange_complete (exchange,
+                             is_error ? ISTHMUS_EXCHANGE_ERROR : ISTHMUS_EXCHANGE_OK,
+                             is_error ? "CONFIG_ERROR" : NULL,
+                             is_error ? valid : NULL,
+                             NULL, 0);
+  g_set_object (&self->last_exchange, exchange);
+
+  return exchange;
 }

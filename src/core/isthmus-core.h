@@ -74,5 +74,13 @@ IsthmusExchange *isthmus_core_handle_message (IsthmusCore             *self,
 void             isthmus_core_cancel_webview (IsthmusCore             *self,
                                               const char              *webview_label);
 guint            isthmus_core_get_n_pending  (IsthmusCore             *self);
+IsthmusExchange *isthmus_core_record_lifecycle (IsthmusCore           *self,
+                                                const char            *window_label,
+                                                const char            *what,
+                                                const char            *text,
+                                                gboolean               is_error);
 
 G_END_DECLS
+
+/* Backend emits and raw invocations (declared apart, same object). */
+#include "isthmus-core-raw.h"

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "isthmus-demo-commands.h"
+#include "isthmus-stream-commands.h"
 #include "isthmus-error.h"
 
 #define GREET_NAME_MAX 256
@@ -321,4 +322,5 @@ isthmus_demo_commands_register (IsthmusRegistry *registry)
   isthmus_registry_add (registry, "big", big_schema, big, NULL, NULL);
   isthmus_registry_add_thread (registry, "count_words", count_words_schema,
                                count_words, NULL, NULL);
+  isthmus_stream_commands_register (registry);
 }

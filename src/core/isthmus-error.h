@@ -45,6 +45,12 @@ typedef enum
   /* The message is Tauri's text, "Command <cmd> not allowed by ACL",
    * and reaches the page unchanged. */
   ISTHMUS_IPC_ERROR_ACL_DENIED,
+  /* The backend process did not answer within its time-out. */
+  ISTHMUS_IPC_ERROR_BACKEND_TIMEOUT,
+  /* The backend process ended (or was restarted) before answering. */
+  ISTHMUS_IPC_ERROR_BACKEND_CRASHED,
+  /* The backend process is not available or broke the protocol. */
+  ISTHMUS_IPC_ERROR_BACKEND_ERROR,
   ISTHMUS_IPC_ERROR_LAST,
 } IsthmusIpcError;
 

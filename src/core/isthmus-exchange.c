@@ -42,6 +42,11 @@ struct _IsthmusExchange
   gint64                duration_us;
   gint64                wall_time_us;
   gint64                mono_time_us;
+  guint64               parent_id;
+  /* Set by isthmus_exchange_new_from_json(): the sizes as recorded. */
+  gboolean              sizes_restored;
+  guint64               restored_request_size;
+  guint64               restored_reply_size;
 };
 
 G_DEFINE_FINAL_TYPE (IsthmusExchange, isthmus_exchange, G_TYPE_OBJECT)
@@ -65,6 +70,7 @@ enum {
   PROP_NOTE,
   PROP_ACL_TEXT,
   PROP_ISOLATION_VERDICT,
+  PROP_PARENT_ID,
   N_PROPS
 };
 
@@ -130,6 +136,10 @@ isthmus_exchange_get_property (GObject    *object,
     {
     case PROP_ID:
       g_value_set_uint64 (value, self->id);
+      break;
+
+    case PROP_PARENT_ID:
+      g_value_set_uint64 (value, self->parent_id);
       break;
 
     case PROP_KIND:
@@ -248,6 +258,8 @@ isthmus_exchange_class_init (IsthmusExchangeClass *klass)
     g_param_spec_string ("acl-text", NULL, NULL, NULL, flags);
   properties [PROP_ISOLATION_VERDICT] =
     g_param_spec_string ("isolation-verdict", NULL, NULL, NULL, flags);
+  properties [PROP_PARENT_ID] =
+    g_param_spec_uint64 ("parent-id", NULL, NULL, 0, G_MAXUINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -539,6 +551,8 @@ isthmus_exchange_get_request_size (IsthmusExchange *self)
 {
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
 
+  if (self->sizes_restored)
+    return self->restored_request_size;
   return g_bytes_get_size (self->request);
 }
 
@@ -547,6 +561,8 @@ isthmus_exchange_get_reply_size (IsthmusExchange *self)
 {
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
 
+  if (self->sizes_restored)
+    return self->restored_reply_size;
   return self->reply != NULL ? g_bytes_get_size (self->reply) : 0;
 }
 
@@ -878,6 +894,11 @@ isthmus_exchange_to_jsonl (IsthmusExchange *self)
   add_optional_string (builder, "code", self->error_code);
   add_optional_string (builder, "message", self->error_message);
   add_optional_string (builder, "note", self->note);
+  if (self->parent_id != 0)
+    {
+      json_builder_set_member_name (builder, "parent");
+      json_builder_add_int_value (builder, (gint64)self->parent_id);
+    }
   if (self->acl_verdict != NULL)
     {
       IsthmusAclVerdict *v = self->acl_verdict;
@@ -942,6 +963,33 @@ isthmus_exchange_get_note (IsthmusExchange *self)
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
 
   return self->note;
+}
+
+/**
+ * isthmus_exchange_set_parent_id:
+ * @self: an #IsthmusExchange
+ * @parent_id: the id of the record this one belongs to (a channel
+ *   message's invoke), or 0
+ */
+void
+isthmus_exchange_set_parent_id (IsthmusExchange *self,
+                                guint64          parent_id)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+
+  if (self->parent_id == parent_id)
+    return;
+
+  self->parent_id = parent_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PARENT_ID]);
+}
+
+guint64
+isthmus_exchange_get_parent_id (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->parent_id;
 }
 
 void
@@ -1036,4 +1084,373 @@ isthmus_exchange_get_isolation_verdict (IsthmusExchange *self)
   g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), NULL);
 
   return self->isolation != NULL ? self->isolation->verdict : NULL;
+}
+
+/* Restoring records from JSON Lines. */
+
+/* The same test add_embedded() makes: would @data be embedded as JSON? */
+static gboolean
+text_embeds_as_json (const char *data,
+                     gsize       length)
+{
+  IsthmusJsonLimits limits = { G_MAXSIZE, EMBED_MAX_DEPTH };
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (length == 0 || !isthmus_json_guard_check (data, length, &limits, NULL))
+    return FALSE;
+
+  parser = json_parser_new_immutable ();
+
+  return json_parser_load_from_data (parser, data, length, NULL) &&
+         json_parser_get_root (parser) != NULL &&
+         isthmus_json_is_finite (json_parser_get_root (parser));
+}
+
+/* The text that add_embedded() turns back into @node. A string member is
+ * the record's own text unless that text would have been embedded as
+ * JSON, in which case the record held a JSON string. */
+static GBytes *
+bytes_from_embedded (JsonNode *node)
+{
+  char *text;
+  gsize length;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *string = json_node_get_string (node);
+
+      if (!text_embeds_as_json (string, strlen (string)))
+        return g_bytes_new (string, strlen (string));
+    }
+
+  text = isthmus_json_to_text (node, &length);
+
+  return g_bytes_new_take (text, length);
+}
+
+static gboolean
+get_string_member (JsonObject  *object,
+                   const char  *name,
+                   const char **value,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      *value = json_node_get_string (node);
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "\"%s\" is not a string", name);
+  return FALSE;
+}
+
+/* Integers may be absent (@fallback) or null (-1). */
+static gboolean
+get_int_member (JsonObject  *object,
+                const char  *name,
+                gint64       fallback,
+                gint64      *value,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = fallback;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *value = -1;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "\"%s\" is not an integer", name);
+  return FALSE;
+}
+
+static gboolean
+get_boolean_member (JsonObject  *object,
+                    const char  *name,
+                    gboolean    *value,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *value = json_node_get_boolean (node);
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "\"%s\" is not a boolean", name);
+  return FALSE;
+}
+
+static gboolean
+get_strv_member (JsonObject  *object,
+                 const char  *name,
+                 char      ***value,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonArray *array;
+  guint n;
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "\"%s\" is not an array", name);
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "\"%s\" holds something other than strings", name);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  *value = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static gboolean
+restore_acl (IsthmusExchange  *self,
+             JsonObject       *record,
+             GError          **error)
+{
+  JsonNode *node = json_object_get_member (record, "acl");
+  g_autoptr(IsthmusAclVerdict) verdict = NULL;
+  JsonObject *acl;
+  gboolean checked;
+  gboolean allowed;
+  const char *capability;
+  const char *permission;
+  const char *reason;
+  const char *suggestion;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "\"acl\" is not an object");
+      return FALSE;
+    }
+
+  acl = json_node_get_object (node);
+  if (!get_boolean_member (acl, "checked", &checked, error) ||
+      !get_boolean_member (acl, "allowed", &allowed, error) ||
+      !get_string_member (acl, "capability", &capability, error) ||
+      !get_string_member (acl, "permission", &permission, error) ||
+      !get_string_member (acl, "reason", &reason, error) ||
+      !get_string_member (acl, "suggestion", &suggestion, error))
+    return FALSE;
+
+  verdict = isthmus_acl_verdict_new_restored (self->command, checked, allowed,
+                                              capability, permission,
+                                              reason, suggestion);
+  isthmus_exchange_set_acl_verdict (self, verdict);
+
+  return TRUE;
+}
+
+static gboolean
+restore_isolation (IsthmusExchange  *self,
+                   JsonObject       *record,
+                   GError          **error)
+{
+  JsonNode *node = json_object_get_member (record, "isolation");
+  IsthmusExchangeIsolation info = { 0 };
+  g_auto(GStrv) reads = NULL;
+  g_auto(GStrv) lint = NULL;
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) hooked = NULL;
+  JsonObject *isolation;
+  gint64 epoch;
+  gint64 seq;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "\"isolation\" is not an object");
+      return FALSE;
+    }
+
+  isolation = json_node_get_object (node);
+  if (!get_string_member (isolation, "verdict", &info.verdict, error) ||
+      !get_string_member (isolation, "reason", &info.reason, error) ||
+      !get_int_member (isolation, "hookUs", -1, &info.hook_us, error) ||
+      !get_int_member (isolation, "encryptUs", -1, &info.encrypt_us, error) ||
+      !get_int_member (isolation, "transportUs", -1, &info.transport_us, error) ||
+      !get_int_member (isolation, "decryptUs", -1, &info.decrypt_us, error) ||
+      !get_int_member (isolation, "epoch", 0, &epoch, error) ||
+      !get_int_member (isolation, "seq", 0, &seq, error) ||
+      !get_string_member (isolation, "key", &info.key_fingerprint, error) ||
+      !get_strv_member (isolation, "reads", &reads, error) ||
+      !get_strv_member (isolation, "lint", &lint, error))
+    return FALSE;
+
+  original = bytes_from_embedded (json_object_get_member (isolation, "original"));
+  hooked = bytes_from_embedded (json_object_get_member (isolation, "hooked"));
+  info.original = original;
+  info.hooked = hooked;
+  info.reads = (const char * const *)reads;
+  info.lint = (const char * const *)lint;
+  info.epoch = (guint64)epoch;
+  info.seq = (guint64)seq;
+  isthmus_exchange_set_isolation (self, &info);
+
+  return TRUE;
+}
+
+/**
+ * isthmus_exchange_new_from_json:
+ * @record: one parsed JSON Lines record, as isthmus_exchange_to_jsonl()
+ *   writes it
+ * @error: return location for a %G_IO_ERROR_INVALID_DATA error
+ *
+ * Rebuilds a record. Everything isthmus_exchange_to_jsonl() writes is
+ * restored, so formatting the result gives the same line again; the
+ * recorded request and reply sizes are kept even where the texts were
+ * re-serialised. The monotonic time, which records do not hold, is set
+ * to the wall-clock time. No signal is emitted.
+ *
+ * Returns: (transfer full) (nullable): the record, or %NULL with @error set
+ */
+IsthmusExchange *
+isthmus_exchange_new_from_json (JsonObject  *record,
+                                GError     **error)
+{
+  g_autoptr(IsthmusExchange) self = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  const char *kind = NULL;
+  const char *status = NULL;
+  const char *time = NULL;
+  const char *window = NULL;
+  const char *command = NULL;
+  const char *code = NULL;
+  const char *message = NULL;
+  const char *note = NULL;
+  gint64 id;
+  gint64 parent;
+  gint64 duration;
+  gint64 request_size;
+  gint64 reply_size;
+  guint k;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  if (!get_int_member (record, "id", 0, &id, error) ||
+      !get_string_member (record, "time", &time, error) ||
+      !get_string_member (record, "window", &window, error) ||
+      !get_string_member (record, "kind", &kind, error) ||
+      !get_string_member (record, "cmd", &command, error) ||
+      !get_string_member (record, "status", &status, error) ||
+      !get_string_member (record, "code", &code, error) ||
+      !get_string_member (record, "message", &message, error) ||
+      !get_string_member (record, "note", &note, error) ||
+      !get_int_member (record, "parent", 0, &parent, error) ||
+      !get_int_member (record, "durationUs", -1, &duration, error) ||
+      !get_int_member (record, "requestSize", -1, &request_size, error) ||
+      !get_int_member (record, "replySize", -1, &reply_size, error))
+    return NULL;
+
+  for (k = 0; k < G_N_ELEMENTS (kind_names); k++)
+    if (g_strcmp0 (kind, kind_names[k]) == 0)
+      break;
+  if (k == G_N_ELEMENTS (kind_names))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "unknown kind \"%s\"", kind != NULL ? kind : "(none)");
+      return NULL;
+    }
+
+  if (time == NULL || (when = g_date_time_new_from_iso8601 (time, NULL)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "\"time\" is not an RFC 3339 time");
+      return NULL;
+    }
+
+  self = g_object_new (ISTHMUS_TYPE_EXCHANGE, NULL);
+  self->id = (guint64)id;
+  self->kind = k;
+  self->window_label = g_strdup (window);
+  self->command = g_strdup (command);
+  self->note = g_strdup (note);
+  self->parent_id = parent > 0 ? (guint64)parent : 0;
+  self->wall_time_us = g_date_time_to_unix (when) * G_USEC_PER_SEC +
+                       g_date_time_get_microsecond (when);
+  self->mono_time_us = self->wall_time_us;
+  self->request = bytes_from_embedded (json_object_get_member (record, "request"));
+  if (self->request == NULL)
+    self->request = g_bytes_new_static ("", 0);
+  self->summary = make_summary (self->request);
+
+  if (g_strcmp0 (status, "ok") == 0 || g_strcmp0 (status, "error") == 0)
+    {
+      self->status = g_str_equal (status, "ok") ? ISTHMUS_EXCHANGE_OK : ISTHMUS_EXCHANGE_ERROR;
+      self->error_code = g_strdup (code);
+      self->error_message = g_strdup (message);
+      self->reply = bytes_from_embedded (json_object_get_member (record, "reply"));
+      self->duration_us = duration;
+    }
+  else if (g_strcmp0 (status, "pending") == 0)
+    {
+      self->error_code = g_strdup (code);
+      self->error_message = g_strdup (message);
+      self->duration_us = duration;
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "unknown status \"%s\"", status != NULL ? status : "(none)");
+      return NULL;
+    }
+
+  self->sizes_restored = TRUE;
+  self->restored_request_size = request_size >= 0 ? (guint64)request_size : g_bytes_get_size (self->request);
+  self->restored_reply_size = reply_size >= 0 ? (guint64)reply_size
+                                              : (self->reply != NULL ? g_bytes_get_size (self->reply) : 0);
+
+  if (!restore_acl (self, record, error) ||
+      !restore_isolation (self, record, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
 }

@@ -86,6 +86,11 @@ const char           *isthmus_exchange_get_summary     (IsthmusExchange      *se
 void                  isthmus_exchange_set_note        (IsthmusExchange      *self,
                                                         const char           *note);
 const char           *isthmus_exchange_get_note        (IsthmusExchange      *self);
+/* "parent-id": the record this one belongs to (a channel message's
+ * invoke), 0 for none. */
+void                  isthmus_exchange_set_parent_id   (IsthmusExchange      *self,
+                                                        guint64               parent_id);
+guint64               isthmus_exchange_get_parent_id   (IsthmusExchange      *self);
 
 /* The capability check's verdict (the record keeps a reference). */
 void                  isthmus_exchange_set_acl_verdict (IsthmusExchange     *self,
@@ -99,6 +104,12 @@ const char           *isthmus_exchange_get_acl_text    (IsthmusExchange     *sel
  * "requestSize","replySize","request","reply"}. "request" and "reply" are
  * embedded as JSON when the text is valid JSON, else as a string. */
 char                 *isthmus_exchange_to_jsonl        (IsthmusExchange      *self);
+/* The reverse: a record rebuilt from one parsed JSON Lines line, every
+ * field as written (the sizes as recorded; "mono-time-us" is set to the
+ * wall-clock time, which the line holds). G_IO_ERROR_INVALID_DATA names
+ * the member that is wrong. */
+IsthmusExchange      *isthmus_exchange_new_from_json   (JsonObject           *record,
+                                                        GError              **error);
 
 /* JSON helpers shared by the core and the records. FALSE when @root holds
  * an infinite or NaN number (json-glib reads 1e400 as infinity). */

@@ -231,7 +231,7 @@ isthmus_core_record_console (IsthmusCore *self,
   return exchange;
 }
 
-/* The bridge's framing: "E" encryptUs " " sentAtMs "\n" envelope "\n"
+/* The bridge's framing: "E" encryptUs " " frameLegUs "\n" envelope "\n"
  * original. A message without it is taken whole as the envelope (and
  * then fails to parse as one, unless it is one). */
 void
@@ -246,11 +246,11 @@ _isthmus_isolation_frame_parse (GBytes                *message,
   g_autofree char *numbers = NULL;
   char *cursor = NULL;
   gint64 encrypt_us;
-  double sent_at_ms;
+  gint64 frame_leg_us;
 
   memset (frame, 0, sizeof *frame);
   frame->encrypt_us = -1;
-  frame->transport_us = -1;
+  frame->frame_leg_us = -1;
 
   data = g_bytes_get_data (message, &length);
   if (data == NULL || length < 2 || data[0] != 'E')
@@ -271,10 +271,9 @@ _isthmus_isolation_frame_parse (GBytes                *message,
   encrypt_us = g_ascii_strtoll (numbers, &cursor, 10);
   if (cursor != NULL && *cursor == ' ')
     {
-      sent_at_ms = g_ascii_strtod (cursor + 1, NULL);
+      frame_leg_us = g_ascii_strtoll (cursor + 1, NULL, 10);
       frame->encrypt_us = encrypt_us >= 0 ? encrypt_us : -1;
-      if (sent_at_ms > 0)
-        frame->transport_us = MAX ((gint64)(g_get_real_time () - sent_at_ms * 1000.0), 0);
+      frame->frame_leg_us = frame_leg_us > 0 ? frame_leg_us : -1;
     }
 
   envelope_end = memchr (line_end + 1, '\n', end - line_end - 1);
@@ -282,7 +281,7 @@ _isthmus_isolation_frame_parse (GBytes                *message,
     envelope_end = end;
 
   frame->envelope = g_bytes_new_from_bytes (message, line_end + 1 - data, envelope_end - line_end - 1);
-  if (envelope_end < end)
+  if (envelope_end + 1 < end)
     frame->original = g_bytes_new_from_bytes (message, envelope_end + 1 - data, end - envelope_end - 1);
 }
 
@@ -373,7 +372,7 @@ _isthmus_isolation_open (IsthmusIsolation      *self,
 
   info.original = frame->original;
   info.encrypt_us = frame->encrypt_us;
-  info.transport_us = frame->transport_us;
+  info.transport_us = -1;
   info.hook_us = -1;
   info.decrypt_us = -1;
 
@@ -438,6 +437,10 @@ _isthmus_isolation_open (IsthmusIsolation      *self,
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
         info.hook_us = MAX (json_node_get_int (node), 0);
     }
+  /* Both ends of the frame leg are read on the bridge's clock; what the
+   * hook and the encryption did not use is the postMessage hops. */
+  if (frame->frame_leg_us >= 0)
+    info.transport_us = MAX (frame->frame_leg_us - MAX (info.hook_us, 0) - MAX (frame->encrypt_us, 0), 0);
   reads = read_strv (header, "reads");
   lint = read_strv (header, "lint");
   info.reads = (const char * const *)reads;

@@ -86,7 +86,10 @@ typedef struct
   /* The page's message before the hook, or NULL. */
   GBytes  *original;
   gint64   encrypt_us;
-  gint64   transport_us;
+  /* What the bridge measured from handing the request to the frame to
+   * getting its envelope back; hook and encrypt time are taken off it to
+   * give the transport time within the web process. */
+  gint64   frame_leg_us;
 } IsthmusIsolationFrame;
 
 IsthmusIsolation *_isthmus_isolation_peek         (IsthmusCore           *core);

@@ -30,10 +30,22 @@ struct _IsthmusRecorder
 
   guint64               dropped;
   IsthmusRecordWriter  *writer;
+
+  /* With a batch interval, records wait here and reach the model in one
+   * items-changed per interval, so that a list view never runs inside the
+   * IPC path. */
+  GPtrArray            *batch;
+  guint                 batch_ms;
+  guint                 batch_source;
+
   guint                 paused : 1;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
+static void append_items          (IsthmusRecorder      *self,
+                                   IsthmusExchange     **exchanges,
+                                   guint                 n);
+static gboolean batch_timeout_cb  (gpointer              user_data);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (IsthmusRecorder, isthmus_recorder, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -130,6 +142,8 @@ isthmus_recorder_dispose (GObject *object)
 {
   IsthmusRecorder *self = (IsthmusRecorder *)object;
 
+  g_clear_handle_id (&self->batch_source, g_source_remove);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
   if (self->items != NULL)
     relocate (self, 0, 0);
   g_clear_object (&self->writer);
@@ -283,20 +297,114 @@ isthmus_recorder_add (IsthmusRecorder *self,
   if (self->paused)
     return;
 
-  if (self->n_items == self->capacity)
+  if (self->batch_ms > 0)
+    {
+      if (self->batch == NULL)
+        self->batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->batch, g_object_ref (exchange));
+      if (self->batch_source == 0)
+        self->batch_source = g_timeout_add (self->batch_ms, batch_timeout_cb, self);
+      return;
+    }
+
+  append_items (self, &exchange, 1);
+}
+
+/* Appends @n records in one items-changed (plus one for what the ring
+ * drops at its front). */
+static void
+append_items (IsthmusRecorder  *self,
+              IsthmusExchange **exchanges,
+              guint             n)
+{
+  guint removed = 0;
+  guint first = 0;
+
+  if (n == 0)
+    return;
+
+  /* Only the newest @capacity of the batch can stay. */
+  if (n > self->capacity)
+    {
+      first = n - self->capacity;
+      add_dropped (self, first);
+    }
+
+  while (self->n_items + (n - first) > self->capacity && self->n_items > 0)
     {
       g_clear_object (&self->items[self->head]);
       self->head = (self->head + 1) % self->alloc;
       self->n_items--;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, 1, 0);
-      add_dropped (self, 1);
+      removed++;
     }
-  else if (self->n_items == self->alloc)
-    relocate (self, self->n_items, MIN (self->capacity, MAX (MIN_ALLOC, self->alloc * 2)));
 
-  self->items[(self->head + self->n_items) % self->alloc] = g_object_ref (exchange);
-  self->n_items++;
-  g_list_model_items_changed (G_LIST_MODEL (self), self->n_items - 1, 0, 1);
+  if (removed > 0)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+      add_dropped (self, removed);
+    }
+
+  if (self->n_items + (n - first) > self->alloc)
+    relocate (self, self->n_items,
+              MIN (self->capacity, MAX (MAX (MIN_ALLOC, self->alloc * 2), self->n_items + (n - first))));
+
+  for (guint i = first; i < n; i++)
+    {
+      self->items[(self->head + self->n_items) % self->alloc] = g_object_ref (exchanges[i]);
+      self->n_items++;
+    }
+
+  g_list_model_items_changed (G_LIST_MODEL (self), self->n_items - (n - first), 0, n - first);
+}
+
+static gboolean
+batch_timeout_cb (gpointer user_data)
+{
+  IsthmusRecorder *self = user_data;
+
+  self->batch_source = 0;
+  isthmus_recorder_flush (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * isthmus_recorder_flush:
+ * @self: an #IsthmusRecorder
+ *
+ * Moves the records waiting for the next batch into the model now.
+ */
+void
+isthmus_recorder_flush (IsthmusRecorder *self)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  g_clear_handle_id (&self->batch_source, g_source_remove);
+  batch = g_steal_pointer (&self->batch);
+  if (batch != NULL)
+    append_items (self, (IsthmusExchange **)batch->pdata, batch->len);
+}
+
+/**
+ * isthmus_recorder_set_batch_interval:
+ * @self: an #IsthmusRecorder
+ * @ms: the interval in milliseconds, or 0 to add records one by one
+ *
+ * With an interval, records reach the model at most once per interval, in
+ * one change, so that a view of the model costs IPC nothing. The record
+ * writer still gets every record as soon as it completes.
+ */
+void
+isthmus_recorder_set_batch_interval (IsthmusRecorder *self,
+                                     guint            ms)
+{
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  self->batch_ms = ms;
+  if (ms == 0)
+    isthmus_recorder_flush (self);
 }
 
 /**
@@ -311,6 +419,9 @@ isthmus_recorder_clear (IsthmusRecorder *self)
   guint removed;
 
   g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  g_clear_handle_id (&self->batch_source, g_source_remove);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
 
   removed = relocate (self, 0, MIN (self->capacity, MIN_ALLOC));
   if (removed > 0)

@@ -24,6 +24,9 @@ IsthmusRecorder *isthmus_recorder_new          (guint            capacity);
 void             isthmus_recorder_add          (IsthmusRecorder *self,
                                                 IsthmusExchange *exchange);
 void             isthmus_recorder_clear        (IsthmusRecorder *self);
+void             isthmus_recorder_set_batch_interval (IsthmusRecorder *self,
+                                                      guint            ms);
+void             isthmus_recorder_flush        (IsthmusRecorder *self);
 guint            isthmus_recorder_get_capacity (IsthmusRecorder *self);
 void             isthmus_recorder_set_capacity (IsthmusRecorder *self,
                                                 guint            capacity);

@@ -25,7 +25,17 @@ typedef struct
   IsthmusThreadFunc   thread_func;
   gpointer            user_data;
   GDestroyNotify      destroy;
+  gboolean            is_default;
 } Entry;
+
+typedef struct
+{
+  guint                id;
+  int                  priority;
+  IsthmusResolverFunc  func;
+  gpointer             user_data;
+  GDestroyNotify       destroy;
+} Resolver;
 
 struct _IsthmusRegistry
 {
@@ -34,6 +44,11 @@ struct _IsthmusRegistry
   /* Owned references: name → Entry (refcounted, so that a running worker
    * keeps its entry when the command is removed meanwhile). */
   GHashTable *entries;
+  /* Fallbacks: prefix → Entry. */
+  GHashTable *fallbacks;
+  /* Resolvers (owned), highest priority first. */
+  GPtrArray  *resolvers;
+  guint       next_resolver_id;
 };
 
 G_DEFINE_FINAL_TYPE (IsthmusRegistry, isthmus_registry, G_TYPE_OBJECT)
@@ -64,11 +79,23 @@ entry_unref (Entry *entry)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Entry, entry_unref)
 
 static void
+resolver_free (gpointer data)
+{
+  Resolver *resolver = data;
+
+  if (resolver->destroy != NULL)
+    resolver->destroy (resolver->user_data);
+  g_free (resolver);
+}
+
+static void
 isthmus_registry_finalize (GObject *object)
 {
   IsthmusRegistry *self = (IsthmusRegistry *)object;
 
   g_clear_pointer (&self->entries, g_hash_table_unref);
+  g_clear_pointer (&self->fallbacks, g_hash_table_unref);
+  g_clear_pointer (&self->resolvers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (isthmus_registry_parent_class)->finalize (object);
 }
@@ -86,6 +113,9 @@ isthmus_registry_init (IsthmusRegistry *self)
 {
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal,
                                          NULL, (GDestroyNotify)entry_unref);
+  self->fallbacks = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                           NULL, (GDestroyNotify)entry_unref);
+  self->resolvers = g_ptr_array_new_with_free_func (resolver_free);
 }
 
 /**
@@ -150,6 +180,61 @@ isthmus_registry_add (IsthmusRegistry    *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   return add_entry (self, name, schema, func, NULL, user_data, destroy);
+}
+
+/**
+ * isthmus_registry_add_fallback:
+ * @self: an #IsthmusRegistry
+ * @prefix: a command prefix such as "plugin:window|"
+ * @func: the handler for unregistered commands with that prefix
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the registry goes away
+ *
+ * Returns: %FALSE if @prefix is taken (then @destroy is not called)
+ */
+gboolean
+isthmus_registry_add_fallback (IsthmusRegistry    *self,
+                               const char         *prefix,
+                               IsthmusCommandFunc  func,
+                               gpointer            user_data,
+                               GDestroyNotify      destroy)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (ISTHMUS_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (prefix != NULL && *prefix != '\0', FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (g_hash_table_contains (self->fallbacks, prefix))
+    return FALSE;
+
+  entry = g_atomic_rc_box_new0 (Entry);
+  entry->name = g_strdup (prefix);
+  entry->func = func;
+  entry->user_data = user_data;
+  entry->destroy = destroy;
+  g_hash_table_insert (self->fallbacks, entry->name, entry);
+
+  return TRUE;
+}
+
+static Entry *
+find_fallback (IsthmusRegistry *self,
+               const char      *command)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  Entry *best = NULL;
+
+  g_hash_table_iter_init (&iter, self->fallbacks);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_str_has_prefix (command, key) &&
+          (best == NULL || strlen (key) > strlen (best->name)))
+        best = value;
+    }
+
+  return best;
 }
 
 /**
@@ -302,44 +387,17 @@ run_thread_func (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/**
- * isthmus_registry_dispatch:
- * @self: an #IsthmusRegistry
- * @invocation: the call to run
- *
- * Looks up the command, checks the args against its schema and runs the
- * handler. Unknown commands answer UNKNOWN_COMMAND and bad args
- * INVALID_ARGS, in both cases without running any handler.
- */
-void
-isthmus_registry_dispatch (IsthmusRegistry   *self,
-                           IsthmusInvocation *invocation)
+/* Checks the args against @entry's schema and runs its handler. */
+static void
+run_entry (Entry             *entry,
+           IsthmusInvocation *invocation)
 {
-  g_autoptr(Entry) entry = NULL;
+  g_autoptr(Entry) held = entry_ref (entry);
   g_autoptr(GError) error = NULL;
-  const char *command;
+  const char *command = isthmus_invocation_get_command (invocation);
 
-  g_return_if_fail (ISTHMUS_IS_REGISTRY (self));
-  g_return_if_fail (ISTHMUS_IS_INVOCATION (invocation));
-
-  command = isthmus_invocation_get_command (invocation);
-  entry = g_hash_table_lookup (self->entries, command);
-
-  if (entry == NULL)
-    {
-      g_autofree char *name = quoted_command_name (command);
-
-      g_debug ("Unknown command “%s”", command);
-      error = g_error_new (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_UNKNOWN_COMMAND,
-                           "Command %s not found", name);
-      isthmus_invocation_return_gerror (invocation, error);
-      return;
-    }
-
-  entry_ref (entry);
-
-  if (entry->schema != NULL &&
-      !isthmus_schema_validate (entry->schema, command,
+  if (held->schema != NULL &&
+      !isthmus_schema_validate (held->schema, command,
                                 isthmus_invocation_get_args (invocation),
                                 &error))
     {
@@ -347,12 +405,12 @@ isthmus_registry_dispatch (IsthmusRegistry   *self,
       return;
     }
 
-  if (entry->thread_func != NULL)
+  if (held->thread_func != NULL)
     {
       g_autoptr(GTask) task = NULL;
       ThreadData *td = g_new0 (ThreadData, 1);
 
-      td->entry = g_steal_pointer (&entry);
+      td->entry = g_steal_pointer (&held);
       td->invocation = g_object_ref (invocation);
 
       task = g_task_new (NULL, isthmus_invocation_get_cancellable (invocation), NULL, NULL);
@@ -364,5 +422,184 @@ isthmus_registry_dispatch (IsthmusRegistry   *self,
       return;
     }
 
-  entry->func (invocation, entry->user_data);
+  held->func (invocation, held->user_data);
+}
+
+/**
+ * isthmus_registry_dispatch_default:
+ * @self: an #IsthmusRegistry
+ * @invocation: a call no resolver answers
+ *
+ * Runs the stages after the resolvers: a default command of that name,
+ * else the longest matching fallback prefix, else UNKNOWN_COMMAND.
+ */
+void
+isthmus_registry_dispatch_default (IsthmusRegistry   *self,
+                                   IsthmusInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  const char *command;
+  Entry *entry;
+
+  g_return_if_fail (ISTHMUS_IS_REGISTRY (self));
+  g_return_if_fail (ISTHMUS_IS_INVOCATION (invocation));
+
+  command = isthmus_invocation_get_command (invocation);
+  entry = g_hash_table_lookup (self->entries, command);
+  if (entry == NULL)
+    entry = find_fallback (self, command);
+
+  if (entry != NULL)
+    {
+      run_entry (entry, invocation);
+      return;
+    }
+
+  name = quoted_command_name (command);
+  g_debug ("Unknown command “%s”", command);
+  error = g_error_new (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_UNKNOWN_COMMAND,
+                       "Command %s not found", name);
+  isthmus_invocation_return_gerror (invocation, error);
+}
+
+/**
+ * isthmus_registry_dispatch:
+ * @self: an #IsthmusRegistry
+ * @invocation: the call to run
+ *
+ * Looks up the command, checks the args against its schema and runs the
+ * handler. Unknown commands answer UNKNOWN_COMMAND and bad args
+ * INVALID_ARGS, in both cases without running any handler. Registered
+ * commands win over the resolvers, which win over default commands and
+ * fallbacks.
+ */
+void
+isthmus_registry_dispatch (IsthmusRegistry   *self,
+                           IsthmusInvocation *invocation)
+{
+  const char *command;
+  Entry *entry;
+
+  g_return_if_fail (ISTHMUS_IS_REGISTRY (self));
+  g_return_if_fail (ISTHMUS_IS_INVOCATION (invocation));
+
+  command = isthmus_invocation_get_command (invocation);
+  entry = g_hash_table_lookup (self->entries, command);
+
+  if (entry != NULL && !entry->is_default)
+    {
+      run_entry (entry, invocation);
+      return;
+    }
+
+  for (guint i = 0; i < self->resolvers->len; i++)
+    {
+      Resolver *resolver = g_ptr_array_index (self->resolvers, i);
+
+      if (resolver->func (invocation, resolver->user_data))
+        return;
+    }
+
+  isthmus_registry_dispatch_default (self, invocation);
+}
+
+/**
+ * isthmus_registry_add_resolver:
+ * @self: an #IsthmusRegistry
+ * @priority: higher runs first; see %ISTHMUS_RESOLVER_PRIORITY_MOCKS
+ * @func: the resolver
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the resolver goes away
+ *
+ * Adds a resolver, offered every call that no registered non-default
+ * command answers. A resolver must not add or remove resolvers while it
+ * runs.
+ *
+ * Returns: the resolver's id, never 0
+ */
+guint
+isthmus_registry_add_resolver (IsthmusRegistry     *self,
+                               int                  priority,
+                               IsthmusResolverFunc  func,
+                               gpointer             user_data,
+                               GDestroyNotify       destroy)
+{
+  Resolver *resolver;
+  guint position;
+
+  g_return_val_if_fail (ISTHMUS_IS_REGISTRY (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  resolver = g_new0 (Resolver, 1);
+  resolver->id = ++self->next_resolver_id;
+  resolver->priority = priority;
+  resolver->func = func;
+  resolver->user_data = user_data;
+  resolver->destroy = destroy;
+
+  for (position = 0; position < self->resolvers->len; position++)
+    {
+      Resolver *other = g_ptr_array_index (self->resolvers, position);
+
+      if (other->priority < priority)
+        break;
+    }
+  g_ptr_array_insert (self->resolvers, position, resolver);
+
+  return resolver->id;
+}
+
+/**
+ * isthmus_registry_remove_resolver:
+ * @self: an #IsthmusRegistry
+ * @id: an id from isthmus_registry_add_resolver()
+ *
+ * Returns: %TRUE if a resolver was removed
+ */
+gboolean
+isthmus_registry_remove_resolver (IsthmusRegistry *self,
+                                  guint            id)
+{
+  g_return_val_if_fail (ISTHMUS_IS_REGISTRY (self), FALSE);
+
+  for (guint i = 0; i < self->resolvers->len; i++)
+    {
+      Resolver *resolver = g_ptr_array_index (self->resolvers, i);
+
+      if (resolver->id == id)
+        {
+          g_ptr_array_remove_index (self->resolvers, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * isthmus_registry_set_default:
+ * @self: an #IsthmusRegistry
+ * @name: a registered command
+ * @is_default: whether it answers only when no resolver takes the call
+ *
+ * Returns: %FALSE if @name is not registered
+ */
+gboolean
+isthmus_registry_set_default (IsthmusRegistry *self,
+                              const char      *name,
+                              gboolean         is_default)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (ISTHMUS_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  entry = g_hash_table_lookup (self->entries, name);
+  if (entry == NULL)
+    return FALSE;
+
+  entry->is_default = !!is_default;
+
+  return TRUE;
 }

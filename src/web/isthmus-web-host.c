@@ -17,6 +17,7 @@
 
 #include "isthmus-assets.h"
 #include "isthmus-error.h"
+#include "isthmus-web-events.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
 #include "isthmus-web-js.h"
@@ -716,6 +717,7 @@ isthmus_web_host_create_view (IsthmusWebHost *self,
                          view_data_ref (data), view_data_closure_notify, 0);
   /* The weak reference keeps the last reference of @data. */
   g_object_weak_ref (G_OBJECT (view), view_weak_notify_cb, data);
+  _isthmus_web_events_attach_view (self, view, label, ucm, data->world_name);
 
   if (isthmus_web_isolation_from_context (self->context) != NULL)
     isthmus_web_isolation_attach_view (isthmus_web_isolation_from_context (self->context),

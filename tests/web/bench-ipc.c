@@ -18,8 +18,10 @@
 
 #include <gtk/gtk.h>
 
+#include "isthmus-channel.h"
 #include "isthmus-config.h"
 #include "isthmus-core.h"
+#include "isthmus-core-raw.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-web-host.h"
 
@@ -50,6 +52,40 @@ typedef struct
 } Figures;
 
 static gboolean bench_ready;
+static gboolean events_done;
+
+static void
+events_done_cb (IsthmusInvocation *invocation,
+                gpointer           user_data)
+{
+  events_done = TRUE;
+  isthmus_invocation_return_value (invocation, NULL);
+}
+
+/* bench_stream {n, size, onMessage}: n messages of a size-byte string
+ * through the channel, then the end marker, then the reply. */
+static void
+stream_cb (IsthmusInvocation *invocation,
+           gpointer           user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IsthmusChannel) channel = isthmus_invocation_get_channel (invocation, "onMessage", &error);
+  gint64 n = isthmus_invocation_get_int (invocation, "n", 0);
+  gint64 size = isthmus_invocation_get_int (invocation, "size", 0);
+  g_autofree char *text = g_strnfill (size, 'x');
+  g_autoptr(JsonNode) message = json_node_init_string (json_node_alloc (), text);
+
+  if (channel == NULL)
+    {
+      isthmus_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  for (gint64 i = 0; i < n; i++)
+    isthmus_channel_send (channel, message);
+  isthmus_channel_close (channel);
+  isthmus_invocation_return_value (invocation, NULL);
+}
 
 static void
 ready_cb (IsthmusInvocation *invocation,
@@ -179,6 +215,121 @@ static const char raw_body[] =
   "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000,"
   "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: total / elapsed * 1000});";
 
+typedef struct
+{
+  gsize       size;
+  const char *label;
+  int         n;
+} EventWorkload;
+
+static const EventWorkload event_workloads[] = {
+  { 100,   "100 B",  5000 },
+  { 10240, "10 KiB", 2000 },
+};
+
+typedef struct
+{
+  int calls;
+  int done;
+} FloorCount;
+
+static void
+floor_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FloorCount *count = user_data;
+  g_autoptr(JSCValue) value = NULL;
+
+  value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (object), result, NULL);
+  count->done++;
+}
+
+/* The raw floor: n calls of a page function taking the payload as an
+ * argument, the way Isthmus delivers events. */
+static double
+run_event_floor (WebKitWebView       *view,
+                 const EventWorkload *w)
+{
+  g_autofree char *payload = g_strnfill (w->size, 'x');
+  FloorCount count = { 0 };
+  gboolean finished = FALSE;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (int i = 0; i < w->n; i++)
+    {
+      GVariantBuilder builder;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&builder, "{sv}", "p", g_variant_new_string (payload));
+      webkit_web_view_call_async_javascript_function (view, "window.__benchSink = p.length;", -1,
+                                                      g_variant_builder_end (&builder),
+                                                      NULL, NULL, NULL, floor_done_cb, &count);
+    }
+
+  while (count.done < w->n && !finished)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      finished = g_get_monotonic_time () - t0 > (gint64)WAIT_TIMEOUT_MS * 1000;
+    }
+  if (count.done < w->n)
+    g_error ("the floor's calls did not finish");
+
+  return w->n / ((g_get_monotonic_time () - t0) / 1e6);
+}
+
+static double
+run_event_emits (IsthmusCore         *core,
+                 WebKitWebView       *view,
+                 const EventWorkload *w)
+{
+  g_autofree char *payload_text = g_strnfill (w->size, 'x');
+  g_autoptr(JsonNode) payload = json_node_init_string (json_node_alloc (), payload_text);
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  JsResult r = { 0 };
+  gint64 t0;
+
+  g_variant_builder_add (&builder, "{sv}", "n", g_variant_new_int32 (w->n));
+  webkit_web_view_call_async_javascript_function (view, "return await window.__benchListen (n);", -1,
+                                                  g_variant_builder_end (&builder),
+                                                  NULL, "isthmus-bench://listen", NULL, js_done_cb, &r);
+  if (!wait_for_flag (&r.done) || r.error != NULL)
+    g_error ("the page could not listen");
+  g_clear_object (&r.value);
+
+  events_done = FALSE;
+  t0 = g_get_monotonic_time ();
+  for (int i = 0; i < w->n; i++)
+    if (!isthmus_core_emit (core, NULL, "bench-event", payload, NULL))
+      g_error ("emit failed");
+
+  if (!wait_for_flag (&events_done))
+    g_error ("the page did not receive every event");
+
+  return w->n / ((g_get_monotonic_time () - t0) / 1e6);
+}
+
+static double
+run_channel (WebKitWebView       *view,
+             const EventWorkload *w)
+{
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  JsResult r = { 0 };
+  double per_second;
+
+  g_variant_builder_add (&builder, "{sv}", "n", g_variant_new_int32 (w->n));
+  g_variant_builder_add (&builder, "{sv}", "size", g_variant_new_int32 ((gint32)w->size));
+  webkit_web_view_call_async_javascript_function (view, "return await window.__benchChannel (n, size);", -1,
+                                                  g_variant_builder_end (&builder),
+                                                  NULL, "isthmus-bench://channel", NULL, js_done_cb, &r);
+  if (!wait_for_flag (&r.done) || r.error != NULL)
+    g_error ("the channel benchmark failed: %s", r.error ? r.error->message : "timeout");
+
+  per_second = jsc_value_to_double (r.value);
+  g_clear_object (&r.value);
+  return per_second;
+}
+
 static const char full_body[] =
   "return await window.__benchFull (size, iterations, batch, total, inflight);";
 
@@ -206,6 +357,8 @@ main (int   argc,
   core = isthmus_core_new ();
   isthmus_demo_commands_register (isthmus_core_get_registry (core));
   isthmus_registry_add (isthmus_core_get_registry (core), "bench_ready", NULL, ready_cb, NULL, NULL);
+  isthmus_registry_add (isthmus_core_get_registry (core), "bench_events_done", NULL, events_done_cb, NULL, NULL);
+  isthmus_registry_add (isthmus_core_get_registry (core), "bench_stream", NULL, stream_cb, NULL, NULL);
   /* Keep the recorder small: the benchmark is about the pipeline. */
   isthmus_recorder_set_capacity (isthmus_core_get_recorder (core), 1000);
 
@@ -257,6 +410,24 @@ main (int   argc,
       g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %7.2fx\n", "", par,
                raw.calls_per_second, full.calls_per_second,
                raw.calls_per_second / full.calls_per_second);
+    }
+
+  g_print ("\nEvents from C into the page: floor = webkit_web_view_call_async_javascript_function\n"
+           "with the payload as an argument; isthmus = isthmus_core_emit to a listener registered\n"
+           "with @tauri-apps/api listen(). Channel: a command streaming through a Channel.\n\n");
+  g_print ("%-7s %-26s %14s %14s %8s\n", "payload", "measure", "floor", "isthmus", "ratio");
+  for (guint i = 0; i < G_N_ELEMENTS (event_workloads); i++)
+    {
+      const EventWorkload *w = &event_workloads[i];
+      g_autofree char *what = g_strdup_printf ("events/s, n=%d", w->n);
+      double floor_rate = run_event_floor (view, w);
+      double full_rate = run_event_emits (core, view, w);
+      double chan_rate = run_channel (view, w);
+
+      g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %7.2fx\n", w->label, what,
+               floor_rate, full_rate, floor_rate / full_rate);
+      g_print ("%-7s %-26s %8.1f MB/s   %8.1f MB/s   %7.2fx\n", "", "channel throughput",
+               floor_rate * w->size / 1e6, chan_rate * w->size / 1e6, floor_rate / chan_rate);
     }
 
   g_print ("\nTotal time: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);

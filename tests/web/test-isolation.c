@@ -482,6 +482,107 @@ test_replay_and_forgery (void)
   g_assert_cmpint (fixture.bumps, ==, 1);
 }
 
+/* The page world can talk to the frame with window.postMessage, and sees
+ * its replies, but nothing it gets that way reaches the core: it posts a
+ * bump request of its own to the frame, takes the envelope the frame
+ * signs, and hands it and the bridge's own earlier reply back to the
+ * bridge's window, as real and as synthetic events from the frame. */
+static const char page_messages_body[] =
+  "const frame = document.getElementById ('__tauri_isolation__').contentWindow;"
+  "const replies = [];"
+  "let wake = null;"
+  "window.addEventListener ('message', (e) => {"
+  "  if (e.source === frame && e.data && e.data.t === 'env') { replies.push (e.data); if (wake) wake (); }"
+  "});"
+  "function next (pred) {"
+  "  return new Promise ((resolve) => {"
+  "    const check = () => { const r = replies.find (pred); if (r) { wake = null; resolve (r); } };"
+  "    wake = check; check ();"
+  "  });"
+  "}"
+  "const first = await window.__TAURI_INTERNALS__.invoke ('bump');"
+  "const seen = await next ((r) => r.id !== 'page-1');"
+  "const text = JSON.stringify ({ cmd: 'bump', callback: 1, error: 2, payload: {} });"
+  "frame.postMessage ({ t: 'req', id: 'page-1', text }, '*');"
+  "const own = await next ((r) => r.id === 'page-1');"
+  "for (const data of [own, seen, { ...own, id: seen.id }]) {"
+  "  window.postMessage (data, '*');"
+  "  window.dispatchEvent (new MessageEvent ('message', { data, source: frame, origin: 'null' }));"
+  "}"
+  "const second = await window.__TAURI_INTERNALS__.invoke ('bump');"
+  "return first + ' ' + second + ' ' + typeof own.env + ' ' + /^[0-9a-f]{32}$/.test (seen.id);";
+
+static void
+test_page_messages (void)
+{
+  g_autofree char *result = NULL;
+  g_autofree char *expected = NULL;
+  IsthmusRecorder *recorder;
+  GListModel *model;
+  guint64 first = 0;
+  guint n_bump = 0;
+  guint n;
+  int bumps;
+
+  use_hook (NULL);
+  run_case ("idle", NULL);
+  recorder = isthmus_core_get_recorder (fixture.core);
+  model = G_LIST_MODEL (recorder);
+  isthmus_recorder_flush (recorder);
+  n = g_list_model_get_n_items (model);
+  if (n > 0)
+    {
+      g_autoptr(IsthmusExchange) last = g_list_model_get_item (model, n - 1);
+
+      first = isthmus_exchange_get_id (last);
+    }
+  bumps = fixture.bumps;
+
+  result = run_in_world (NULL, page_messages_body);
+  g_test_message ("page world messages: %s", result);
+  expected = g_strdup_printf ("%d %d string true", bumps + 1, bumps + 2);
+  g_assert_cmpstr (result, ==, expected);
+  g_assert_cmpint (fixture.bumps, ==, bumps + 2);
+
+  /* Nothing else was forwarded, not even to be rejected. */
+  isthmus_recorder_flush (recorder);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(IsthmusExchange) exchange = g_list_model_get_item (model, i);
+
+      if (isthmus_exchange_get_id (exchange) <= first ||
+          g_strcmp0 (isthmus_exchange_get_command (exchange), "bump") != 0)
+        continue;
+      n_bump++;
+      g_assert_cmpstr (isthmus_exchange_get_isolation_verdict (exchange), ==, "passed");
+    }
+  g_assert_cmpuint (n_bump, ==, 2);
+}
+
+/* A frame the page navigates fails closed at its next load. */
+static const char navigate_body[] =
+  "const iframe = document.getElementById ('__tauri_isolation__');"
+  "const before = await window.__TAURI_INTERNALS__.invoke ('echo', { value: 1 });"
+  "await new Promise ((resolve) => {"
+  "  iframe.addEventListener ('load', resolve, { once: true });"
+  "  iframe.contentWindow.location.href = 'about:blank';"
+  "});"
+  "try { await window.__TAURI_INTERNALS__.invoke ('echo', { value: 2 }); return 'resolved'; }"
+  "catch (e) { return before + ' ' + String (e); }";
+
+static void
+test_navigate_frame (void)
+{
+  g_autofree char *result = NULL;
+
+  use_hook (NULL);
+  run_case ("idle", NULL);
+  result = run_in_world (NULL, navigate_body);
+  g_test_message ("navigated frame: %s", result);
+  g_assert_true (g_str_has_prefix (result, "1 ISOLATION_UNAVAILABLE: "));
+  g_assert_nonnull (strstr (result, "navigated away"));
+}
+
 static void
 test_page_world (void)
 {
@@ -545,6 +646,8 @@ main (int   argc,
   g_test_add_func ("/isthmus/web/isolation/served-once", test_served_once);
   g_test_add_func ("/isthmus/web/isolation/replay-forgery-stale", test_replay_and_forgery);
   g_test_add_func ("/isthmus/web/isolation/remove-frame", test_remove_frame);
+  g_test_add_func ("/isthmus/web/isolation/page-messages", test_page_messages);
+  g_test_add_func ("/isthmus/web/isolation/navigate-frame", test_navigate_frame);
   g_test_add_func ("/isthmus/web/isolation/modify", test_modify);
   g_test_add_func ("/isthmus/web/isolation/block", test_block);
   g_test_add_func ("/isthmus/web/isolation/throw", test_throw);

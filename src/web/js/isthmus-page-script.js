@@ -47,6 +47,10 @@
   const stringIndexOf = NativeString.prototype.indexOf;
   const stringSlice = NativeString.prototype.slice;
   const consoleWarn = console.warn;
+  const isView = NativeArrayBuffer.isView;
+  const bufferSlice = NativeArrayBuffer.prototype.slice;
+  const portPostMessage = MessagePort.prototype.postMessage;
+  const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
 
   const SERIALIZE_TO_IPC_FN = '__TAURI_TO_IPC_KEY__';
   const REQUEST_EVENT = 'isthmus-' + CONFIG.token + '-q';
@@ -198,10 +202,96 @@
 
   apply (addEventListener, doc, [REPLY_EVENT, onReply, true]);
 
+  /* The raw transport: ArrayBuffer and typed-array args go, transferred,
+   * through the port the bridge posts at document start (the first such
+   * message wins), and come back as an ArrayBuffer or JSON text. */
+  let rawPort = null;
+  const rawQueue = [];
+
+  function onRawReply (event) {
+    const reply = event.data;
+    let entry, value;
+
+    if (reply === null || typeof reply !== 'object')
+      return;
+    entry = apply (mapGet, pending, [reply.id]);
+    if (entry === undefined)
+      return;
+    apply (mapDelete, pending, [reply.id]);
+
+    if (reply.ok && reply.raw instanceof NativeArrayBuffer)
+      {
+        settle (entry, true, reply.raw);
+        return;
+      }
+    try
+      {
+        value = jsonParse (reply.text);
+      }
+    catch (e)
+      {
+        settle (entry, false, 'INTERNAL: unreadable reply');
+        return;
+      }
+    if (reply.ok)
+      {
+        if (entry.onOk)
+          entry.onOk (value);
+        settle (entry, true, value);
+      }
+    else
+      settle (entry, false,
+              value !== null && typeof value === 'object' && 'value' in value ? value.value : value);
+  }
+
+  apply (addEventListener, W, ['message', function (event) {
+    if (rawPort !== null || event.data !== 'isthmus-raw-port' ||
+        !event.ports || event.ports.length !== 1)
+      return;
+    apply (stopImmediatePropagation, event, []);
+    rawPort = event.ports[0];
+    rawPort.onmessage = onRawReply;
+    for (let i = 0; i < rawQueue.length; i++)
+      apply (portPostMessage, rawPort, rawQueue[i]);
+    rawQueue.length = 0;
+  }, true]);
+
+  function isRaw (payload) {
+    return payload instanceof NativeArrayBuffer || isView (payload);
+  }
+
+  function rawPost (message, onOk, id) {
+    const payload = message.payload;
+    let body, request;
+
+    if (payload instanceof NativeArrayBuffer)
+      body = apply (bufferSlice, payload, [0]);
+    else
+      body = apply (bufferSlice, payload.buffer, [payload.byteOffset, payload.byteOffset + payload.byteLength]);
+    if (body.byteLength > CONFIG.maxBytes)
+      {
+        settle (message, false, tooLargeValue ());
+        return;
+      }
+
+    apply (mapSet, pending, [id, { callback: message.callback, error: message.error, onOk }]);
+    request = [{ id, cmd: message.cmd, body }, [body]];
+    if (rawPort !== null)
+      apply (portPostMessage, rawPort, request);
+    else
+      rawQueue[rawQueue.length] = request;
+  }
+
   /* The transport: the whole Tauri message goes to the bridge as JSON. */
   function postMessage (message, onOk) {
     let text;
     const id = nextRequestId++;
+
+    if (isRaw (message.payload))
+      {
+        rawPost (message, onOk, id);
+        return;
+      }
 
     serialisedLength = 0;
     try
@@ -271,6 +361,39 @@
       }
   }
 
+  /* Called by the core through call_async_javascript_function, with the
+   * values as arguments: one emit into this page, parsed once. */
+  function deliverFromCore (event, payloadText, idsText) {
+    const table = listeners[event];
+    let found = false;
+    let ids;
+
+    if (table === undefined)
+      return;
+    ids = jsonParse (idsText);
+    for (let i = 0; i < ids.length && !found; i++)
+      found = table[ids[i]] !== undefined;
+    if (found)
+      deliverEvent ({ event, payload: jsonParse (payloadText) }, ids);
+  }
+
+  /* One channel message: kind 'json' (JSON text), 'raw' (base64) or
+   * 'end'. */
+  function channelFromCore (id, index, kind, message) {
+    if (kind === 'end')
+      runCallback (id, { end: true, index });
+    else if (kind === 'raw')
+      {
+        const text = atob (message);
+        const bytes = new NativeUint8Array (text.length);
+        for (let i = 0; i < text.length; i++)
+          bytes[i] = text.charCodeAt (i);
+        runCallback (id, { message: bytes.buffer, index });
+      }
+    else
+      runCallback (id, { message: jsonParse (message), index });
+  }
+
   function invoke (cmd, payload, options) {
     if (payload === undefined)
       payload = {};
@@ -327,6 +450,8 @@
   readOnly (internals, 'callbacks', callbacks);
   readOnly (internals, 'invoke', invoke);
   readOnly (internals, 'convertFileSrc', convertFileSrc);
+  defineProperty (internals, '__isthmusEvent', { value: deliverFromCore });
+  defineProperty (internals, '__isthmusChannel', { value: channelFromCore });
 
   defineProperty (W, '__TAURI_INTERNALS__', { value: internals });
   defineProperty (W, 'isTauri', { value: true });

@@ -1,7 +1,8 @@
 /* bench.js: the page side of bench-ipc.c. Measures round trips of the
  * real @tauri-apps/api invoke('echo', {value}) with performance.now(). */
 
-import { invoke } from '/node_modules/@tauri-apps/api/core.js';
+import { invoke, Channel } from '/node_modules/@tauri-apps/api/core.js';
+import { listen } from '/node_modules/@tauri-apps/api/event.js';
 
 function summarise (times, total, elapsedMs) {
   const n = times.length;
@@ -59,4 +60,37 @@ async function benchFull (size, iterations, batch, total, inflight) {
 }
 
 Object.defineProperty (window, '__benchFull', { value: benchFull });
+
+/* Counts n deliveries of "bench-event", then tells the C side. */
+let unlistenPrevious = null;
+async function benchListen (n) {
+  let count = 0;
+  if (unlistenPrevious !== null)
+    unlistenPrevious ();
+  unlistenPrevious = await listen ('bench-event', (event) => {
+    if (typeof event.payload !== 'string')
+      throw new Error ('bad event');
+    if (++count === n)
+      invoke ('bench_events_done');
+  });
+  return true;
+}
+Object.defineProperty (window, '__benchListen', { value: benchListen });
+
+/* Messages per second through a Channel, end marker included. */
+async function benchChannel (n, size) {
+  let count = 0;
+  const t0 = performance.now ();
+  await new Promise ((resolve, reject) => {
+    const channel = new Channel ((message) => {
+      if (message.length !== size)
+        reject (new Error ('bad channel message'));
+      if (++count === n)
+        resolve ();
+    });
+    invoke ('bench_stream', { n, size, onMessage: channel }).catch (reject);
+  });
+  return n / ((performance.now () - t0) / 1000);
+}
+Object.defineProperty (window, '__benchChannel', { value: benchChannel });
 invoke ('bench_ready');
