@@ -15,11 +15,14 @@
 #include <signal.h>
 
 #include "isthmus-application.h"
+#include "isthmus-backend.h"
+#include "isthmus-mocks.h"
 #include "isthmus-config.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-hook-runner.h"
 #include "isthmus-record-writer.h"
 #include "isthmus-web-host.h"
+#include "isthmus-web-reload.h"
 #include "isthmus-window.h"
 
 #define SCHEMA_ID "dev.isthmus.Isthmus"
@@ -45,6 +48,11 @@ struct _IsthmusApplication
   IsthmusWebHost      *host;
   IsthmusRecordWriter *writer;
   char                *capabilities_dir;
+  char                *mocks_path;
+  char                *backend_command;
+  IsthmusMocks        *mocks;
+  IsthmusBackend      *backend;
+  IsthmusWebReload    *reload;
   char                *acl_mode;
 
   double               quit_after;
@@ -65,6 +73,10 @@ static const GOptionEntry option_entries[] = {
     N_("Use the isolation pattern with the isolation app in DIR (its index.html defines __TAURI_ISOLATION_HOOK__)"), N_("DIR") },
   { "capabilities", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Load capability files (*.json) from DIR, besides the project's own"), N_("DIR") },
+  { "mocks", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Answer commands from a mocks file (default: .isthmus/mocks.json in the project)"), N_("FILE") },
+  { "backend", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Answer commands with a process speaking JSON-RPC 2.0 on its stdin and stdout"), N_("COMMAND") },
   { "acl", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Capability checking: “tauri” (as a real Tauri app) or “strict” (every command needs a permission)"), N_("MODE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
@@ -305,6 +317,8 @@ apply_security_options (IsthmusApplication *self,
   const char *isolation = NULL;
   const char *capabilities = NULL;
   const char *acl = NULL;
+  const char *mocks = NULL;
+  const char *backend = NULL;
 
   if (g_variant_dict_lookup (options, "isolation", "^&ay", &isolation))
     {
@@ -331,6 +345,31 @@ apply_security_options (IsthmusApplication *self,
           return FALSE;
         }
       self->capabilities_dir = g_canonicalize_filename (capabilities, NULL);
+    }
+
+  if (g_variant_dict_lookup (options, "mocks", "^&ay", &mocks))
+    {
+      if (!g_file_test (mocks, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *display = g_filename_display_name (mocks);
+
+          print_error (_("--mocks needs a JSON file, not “%s”"), display);
+          return FALSE;
+        }
+      self->mocks_path = g_canonicalize_filename (mocks, NULL);
+    }
+
+  if (g_variant_dict_lookup (options, "backend", "&s", &backend))
+    {
+      g_auto(GStrv) argv = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_shell_parse_argv (backend, NULL, &argv, &error))
+        {
+          print_error (_("--backend needs a command line: %s"), error->message);
+          return FALSE;
+        }
+      self->backend_command = g_strdup (backend);
     }
 
   if (g_variant_dict_lookup (options, "acl", "&s", &acl))
@@ -421,6 +460,63 @@ check_hook (GVariantDict *options,
   g_print ("%s", out->str);
 
   return status;
+}
+
+/* Mocks (--mocks, or .isthmus/mocks.json in the project) and the backend
+ * process (--backend). Problems are lifecycle records; the app starts. */
+static void
+start_backends (IsthmusApplication *self)
+{
+  IsthmusRegistry *registry = isthmus_core_get_registry (self->core);
+  const char *config_path = isthmus_config_get_config_path (self->config);
+  const char *frontend_dir = isthmus_config_get_frontend_dir (self->config);
+  g_autofree char *found = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path = self->mocks_path;
+
+  if (path == NULL && config_path != NULL)
+    {
+      g_autofree char *config_dir = g_path_get_dirname (config_path);
+      g_autofree char *project_dir = g_path_get_dirname (config_dir);
+
+      found = isthmus_mocks_find_project_file (config_dir);
+      if (found == NULL)
+        found = isthmus_mocks_find_project_file (project_dir);
+      path = found;
+    }
+  if (path == NULL && config_path == NULL && frontend_dir != NULL &&
+      isthmus_config_get_frontend_kind (self->config) == ISTHMUS_FRONTEND_DIRECTORY)
+    path = found = isthmus_mocks_find_project_file (frontend_dir);
+
+  if (path != NULL)
+    {
+      self->mocks = isthmus_mocks_new ();
+      if (!isthmus_mocks_load_file (self->mocks, path, &error))
+        {
+          g_printerr ("isthmus: %s\n", error->message);
+          isthmus_core_record_lifecycle (self->core, NULL, "mocks", error->message, TRUE);
+          g_clear_error (&error);
+        }
+      isthmus_mocks_set_watch (self->mocks, TRUE);
+      isthmus_mocks_attach (self->mocks, registry);
+    }
+
+  if (self->backend_command != NULL)
+    {
+      self->backend = isthmus_backend_new (self->backend_command, &error);
+      if (self->backend == NULL)
+        {
+          g_printerr ("isthmus: %s\n", error->message);
+          isthmus_core_record_lifecycle (self->core, NULL, "backend", error->message, TRUE);
+          return;
+        }
+      isthmus_backend_attach (self->backend, self->core);
+      if (!isthmus_backend_start (self->backend, &error))
+        {
+          g_printerr ("isthmus: %s\n", error->message);
+          isthmus_core_record_lifecycle (self->core, NULL, "backend", error->message, TRUE);
+        }
+    }
 }
 
 static int
@@ -582,6 +678,7 @@ isthmus_application_command_line (GApplication            *application,
     isthmus_recorder_set_writer (isthmus_core_get_recorder (self->core), self->writer);
 
   load_capabilities (self);
+  start_backends (self);
 
   self->host = isthmus_web_host_new (self->core, self->config, &error);
   if (self->host == NULL)
@@ -589,6 +686,14 @@ isthmus_application_command_line (GApplication            *application,
       g_application_command_line_printerr (command_line, "isthmus: %s\n",
                                            error != NULL ? error->message : _("cannot serve the frontend"));
       return EXIT_USAGE;
+    }
+
+  /* Live reload of a served folder (a dev server reloads by itself). */
+  self->reload = isthmus_web_reload_new (self->host, &error);
+  if (self->reload == NULL)
+    {
+      g_debug ("No live reload: %s", error->message);
+      g_clear_error (&error);
     }
 
   windows = isthmus_config_get_windows (self->config);
@@ -641,8 +746,13 @@ isthmus_application_shutdown (GApplication *application)
 
   /* Views go first, so that what they still had pending is completed and
    * recorded; then the writer gets everything before it is closed. */
+  g_clear_object (&self->reload);
   close_all_windows (self, TRUE);
   g_clear_object (&self->host);
+  if (self->backend != NULL)
+    isthmus_backend_stop (self->backend);
+  g_clear_object (&self->backend);
+  g_clear_object (&self->mocks);
 
   if (self->writer != NULL)
     {
@@ -670,6 +780,8 @@ isthmus_application_finalize (GObject *object)
   g_clear_object (&self->writer);
   g_clear_object (&self->config);
   g_clear_pointer (&self->capabilities_dir, g_free);
+  g_clear_pointer (&self->mocks_path, g_free);
+  g_clear_pointer (&self->backend_command, g_free);
   g_clear_pointer (&self->acl_mode, g_free);
   g_clear_object (&self->core);
   g_clear_object (&self->settings);

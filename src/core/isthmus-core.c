@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "isthmus-breakpoints.h"
 #include "isthmus-channel.h"
+#include "isthmus-composer.h"
 #include "isthmus-core.h"
 #include "isthmus-error.h"
 #include "isthmus-event-bus.h"
@@ -58,6 +60,12 @@ typedef struct
   GList              link;
   gint64             arrival_us;
   guint              replied : 1;
+
+  /* A call held at a breakpoint: what it waits with (owned). */
+  JsonNode          *held_value;
+  GError            *held_error;
+  guint              held_ok : 1;
+  guint              gated : 1;
 } Request;
 
 static void
@@ -67,6 +75,8 @@ request_free (gpointer data)
 
   g_clear_object (&request->exchange);
   g_clear_pointer (&request->webview_label, g_free);
+  g_clear_pointer (&request->held_value, json_node_unref);
+  g_clear_error (&request->held_error);
   g_free (request);
 }
 
@@ -98,6 +108,87 @@ cut_text (const char *text,
 
 /* The single reply path: renders the value once, completes the record,
  * then calls the reply function. */
+static void finish_request (Request      *request,
+                            gboolean      ok,
+                            JsonNode     *value,
+                            const GError *error);
+
+static void
+answer_held (Request      *request,
+             gboolean      ok,
+             JsonNode     *value,
+             const GError *error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) page_value = NULL;
+
+  request->gated = TRUE;
+  if (error != NULL && value == NULL)
+    {
+      text = isthmus_ipc_error_to_page_value (error);
+      page_value = string_node (text);
+      value = page_value;
+    }
+  finish_request (request, ok, value, error);
+}
+
+static void
+reply_gate_cb (gpointer      call,
+               gboolean      proceed,
+               gboolean      ok,
+               JsonNode     *value,
+               const GError *error)
+{
+  Request *request = call;
+
+  if (proceed)
+    finish_request (request, request->held_ok,
+                    value != NULL ? value : request->held_value, request->held_error);
+  else
+    answer_held (request, ok, value, error);
+  request_free (request);
+}
+
+/* Breakpoints before the reply: the reply waits in a copy of the request,
+ * since the original belongs to its invocation. */
+static gboolean
+hold_reply (Request      *request,
+            gboolean      ok,
+            JsonNode     *value,
+            const GError *error)
+{
+  IsthmusBreakpoints *breakpoints = _isthmus_breakpoints_peek (request->core);
+  Request *held;
+
+  if (request->gated || breakpoints == NULL ||
+      !_isthmus_breakpoints_wants (breakpoints, ISTHMUS_BREAKPOINT_BEFORE_REPLY, request->exchange))
+    return FALSE;
+
+  held = g_new0 (Request, 1);
+  held->core = request->core;
+  held->exchange = g_object_ref (request->exchange);
+  held->webview_label = g_strdup (request->webview_label);
+  held->func = request->func;
+  held->user_data = request->user_data;
+  held->arrival_us = request->arrival_us;
+  held->gated = TRUE;
+  held->held_ok = ok;
+  held->held_value = value != NULL ? json_node_copy (value) : NULL;
+  held->held_error = error != NULL ? g_error_copy (error) : NULL;
+
+  request->replied = TRUE;
+  request->func = NULL;
+  if (request->link.data != NULL)
+    {
+      g_queue_unlink (&request->core->pending, &request->link);
+      request->link.data = NULL;
+    }
+
+  _isthmus_breakpoints_hold (breakpoints, ISTHMUS_BREAKPOINT_BEFORE_REPLY, held->exchange,
+                             held->webview_label, value, ok, reply_gate_cb, held);
+  return TRUE;
+}
+
 static void
 finish_request (Request      *request,
                 gboolean      ok,
@@ -114,6 +205,9 @@ finish_request (Request      *request,
 
   g_assert (request != NULL);
   g_assert (!request->replied);
+
+  if (hold_reply (request, ok, value, error))
+    return;
 
   request->replied = TRUE;
 
@@ -233,6 +327,9 @@ isthmus_core_dispose (GObject *object)
 
   error = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_CANCELLED,
                                "the IPC core shut down");
+
+  if (_isthmus_breakpoints_peek (self) != NULL)
+    _isthmus_breakpoints_release (_isthmus_breakpoints_peek (self), NULL, error);
 
   while (self->pending.head != NULL)
     {
@@ -441,6 +538,114 @@ check_shape (JsonNode    *root,
   return TRUE;
 }
 
+/* Capabilities, after decryption and before argument checks. Identity is
+ * the core's own label of the view, never a value from the message.
+ * Answers and returns FALSE when the call is denied. */
+static gboolean
+check_acl (Request *request)
+{
+  const char *cmd = isthmus_exchange_get_command (request->exchange);
+  g_autoptr(IsthmusAclVerdict) verdict = isthmus_acl_check (request->core->acl, cmd,
+                                                             request->webview_label,
+                                                             request->webview_label, NULL);
+
+  isthmus_exchange_set_acl_verdict (request->exchange, verdict);
+  if (!isthmus_acl_verdict_get_allowed (verdict))
+    {
+      g_autoptr(GError) denied = isthmus_acl_verdict_dup_error (verdict);
+
+      finish_with_error (request, denied);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Hands @request to the invocation, which owns it from now on. */
+static void
+start_handler (Request  *request,
+               JsonNode *payload)
+{
+  IsthmusCore *self = request->core;
+  g_autoptr(IsthmusInvocation) invocation = NULL;
+
+  invocation = isthmus_invocation_new (isthmus_exchange_get_command (request->exchange),
+                                       payload, request->webview_label,
+                                       invocation_reply_cb, request, request_free);
+  request->invocation = invocation;
+  _isthmus_channel_attach_invocation (self, invocation, isthmus_exchange_get_id (request->exchange));
+  request->link.data = request;
+  g_queue_push_tail_link (&self->pending, &request->link);
+
+  isthmus_registry_dispatch (self->registry, invocation);
+}
+
+static void pass_gates (Request               *request,
+                        IsthmusBreakpointGate  gate,
+                        JsonNode              *payload);
+
+static void
+call_gate_cb (gpointer      call,
+              gboolean      proceed,
+              gboolean      ok,
+              JsonNode     *value,
+              const GError *error)
+{
+  Request *request = call;
+  g_autoptr(JsonNode) payload = g_steal_pointer (&request->held_value);
+
+  if (!proceed)
+    {
+      answer_held (request, ok, value, error);
+      request_free (request);
+      return;
+    }
+
+  if (request->held_ok)
+    pass_gates (request, ISTHMUS_BREAKPOINT_BEFORE_HANDLER, value != NULL ? value : payload);
+  else
+    start_handler (request, value != NULL ? value : payload);
+}
+
+/* The gates from @gate on, then the handler: the capability check follows
+ * the gate before the hook, the handler the one before the handler. A call
+ * held at a gate waits with its payload; held_ok says which gate. */
+static void
+pass_gates (Request               *request,
+            IsthmusBreakpointGate  gate,
+            JsonNode              *payload)
+{
+  IsthmusBreakpoints *breakpoints = _isthmus_breakpoints_peek (request->core);
+
+  if (gate == ISTHMUS_BREAKPOINT_BEFORE_HOOK && breakpoints != NULL &&
+      _isthmus_breakpoints_wants (breakpoints, gate, request->exchange))
+    {
+      request->held_ok = TRUE;
+      request->held_value = payload != NULL ? json_node_copy (payload) : NULL;
+      _isthmus_breakpoints_hold (breakpoints, gate, request->exchange, request->webview_label,
+                                 payload, TRUE, call_gate_cb, request);
+      return;
+    }
+
+  if (!check_acl (request))
+    {
+      request_free (request);
+      return;
+    }
+
+  if (breakpoints != NULL &&
+      _isthmus_breakpoints_wants (breakpoints, ISTHMUS_BREAKPOINT_BEFORE_HANDLER, request->exchange))
+    {
+      request->held_ok = FALSE;
+      request->held_value = payload != NULL ? json_node_copy (payload) : NULL;
+      _isthmus_breakpoints_hold (breakpoints, ISTHMUS_BREAKPOINT_BEFORE_HANDLER, request->exchange,
+                                 request->webview_label, payload, TRUE, call_gate_cb, request);
+      return;
+    }
+
+  start_handler (request, payload);
+}
+
 /**
  * isthmus_core_handle_message:
  * @self: an #IsthmusCore
@@ -464,7 +669,6 @@ isthmus_core_handle_message (IsthmusCore      *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(IsthmusInvocation) invocation = NULL;
   g_autoptr(IsthmusExchange) exchange = NULL;
   Request *request;
   const char *data;
@@ -479,7 +683,7 @@ isthmus_core_handle_message (IsthmusCore      *self,
   g_return_val_if_fail (message != NULL, NULL);
 
   /* Isolation: the record keeps the envelope as the request. */
-  isolation = _isthmus_isolation_peek (self);
+  isolation = _isthmus_composer_is_direct (self) ? NULL : _isthmus_isolation_peek (self);
   if (isolation != NULL)
     {
       _isthmus_isolation_frame_parse (message, &frame);
@@ -559,32 +763,11 @@ isthmus_core_handle_message (IsthmusCore      *self,
     }
 
   isthmus_exchange_set_command (exchange, cmd);
+  _isthmus_composer_mark (self, webview_label, json_parser_get_root (parser), exchange);
 
-  /* Capabilities, after decryption and before argument checks. Identity is
-   * the core's own label of the view, never a value from the message. */
-  {
-    g_autoptr(IsthmusAclVerdict) verdict = isthmus_acl_check (self->acl, cmd, webview_label,
-                                                               webview_label, NULL);
-
-    isthmus_exchange_set_acl_verdict (exchange, verdict);
-    if (!isthmus_acl_verdict_get_allowed (verdict))
-      {
-        g_autoptr(GError) denied = isthmus_acl_verdict_dup_error (verdict);
-
-        finish_with_error (request, denied);
-        request_free (request);
-        return exchange;
-      }
-  }
-
-  invocation = isthmus_invocation_new (cmd, payload, webview_label,
-                                       invocation_reply_cb, request, request_free);
-  request->invocation = invocation;
-  _isthmus_channel_attach_invocation (self, invocation, isthmus_exchange_get_id (exchange));
-  request->link.data = request;
-  g_queue_push_tail_link (&self->pending, &request->link);
-
-  isthmus_registry_dispatch (self->registry, invocation);
+  pass_gates (request, isolation != NULL ? ISTHMUS_BREAKPOINT_BEFORE_HOOK :
+                                           ISTHMUS_BREAKPOINT_BEFORE_HANDLER,
+              payload);
 
   return exchange;
 }
@@ -609,6 +792,10 @@ isthmus_core_cancel_webview (IsthmusCore *self,
   error = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_WEBVIEW_GONE,
                                "the webview went away");
   doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Calls held at a breakpoint are answered too: never a hang. */
+  if (_isthmus_breakpoints_peek (self) != NULL)
+    _isthmus_breakpoints_release (_isthmus_breakpoints_peek (self), webview_label, error);
 
   /* Collect first: answering unlinks requests from the queue. */
   for (GList *l = self->pending.head; l != NULL; l = l->next)

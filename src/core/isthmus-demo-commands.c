@@ -271,6 +271,11 @@ schema_of (const IsthmusArgSpec *specs,
  * Adds the bundled demo's commands: greet, echo, fail, divide, slow, big
  * and count_words. Names that are taken already are left alone.
  */
+static const char * const demo_names[] = {
+  "greet", "echo", "fail", "divide", "slow", "big", "count_words",
+  "stream_progress", "reverse_bytes",
+};
+
 void
 isthmus_demo_commands_register (IsthmusRegistry *registry)
 {
@@ -323,4 +328,8 @@ isthmus_demo_commands_register (IsthmusRegistry *registry)
   isthmus_registry_add_thread (registry, "count_words", count_words_schema,
                                count_words, NULL, NULL);
   isthmus_stream_commands_register (registry);
+
+  /* The demo answers last: mocks and a backend process come first. */
+  for (guint i = 0; i < G_N_ELEMENTS (demo_names); i++)
+    isthmus_registry_set_default (registry, demo_names[i], TRUE);
 }

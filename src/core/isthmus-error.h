@@ -51,6 +51,8 @@ typedef enum
   ISTHMUS_IPC_ERROR_BACKEND_CRASHED,
   /* The backend process is not available or broke the protocol. */
   ISTHMUS_IPC_ERROR_BACKEND_ERROR,
+  /* The user dropped the call at a breakpoint. */
+  ISTHMUS_IPC_ERROR_BREAKPOINT_DROPPED,
   ISTHMUS_IPC_ERROR_LAST,
 } IsthmusIpcError;
 

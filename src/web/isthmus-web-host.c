@@ -40,6 +40,9 @@ struct _IsthmusWebHost
   WebKitWebContext *context;
   GBytes           *page_source;
   GBytes           *bridge_source;
+
+  /* Views created (GWeakRef *), oldest first. */
+  GPtrArray        *views;
 };
 
 G_DEFINE_FINAL_TYPE (IsthmusWebHost, isthmus_web_host, G_TYPE_OBJECT)
@@ -492,6 +495,20 @@ window_start_url (IsthmusWebHost            *self,
 }
 
 static void
+weak_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void compose_hook_cb (const char *window_label,
+                             const char *message,
+                             GTask      *task,
+                             gpointer    user_data);
+
+static void
 isthmus_web_host_dispose (GObject *object)
 {
   IsthmusWebHost *self = (IsthmusWebHost *)object;
@@ -511,6 +528,7 @@ isthmus_web_host_finalize (GObject *object)
   g_clear_object (&self->config);
   g_clear_pointer (&self->page_source, g_bytes_unref);
   g_clear_pointer (&self->bridge_source, g_bytes_unref);
+  g_clear_pointer (&self->views, g_ptr_array_unref);
 
   G_OBJECT_CLASS (isthmus_web_host_parent_class)->finalize (object);
 }
@@ -527,6 +545,7 @@ isthmus_web_host_class_init (IsthmusWebHostClass *klass)
 static void
 isthmus_web_host_init (IsthmusWebHost *self)
 {
+  self->views = g_ptr_array_new_with_free_func (weak_ref_free);
 }
 
 /**
@@ -605,6 +624,14 @@ isthmus_web_host_new (IsthmusCore    *core,
   if (isthmus_web_isolation_wanted (config) &&
       isthmus_web_isolation_install (self->context, core, config, error) == NULL)
     return NULL;
+
+  if (isthmus_web_isolation_wanted (config))
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, self);
+      isthmus_composer_set_hook_sender (core, compose_hook_cb, ref, weak_ref_free);
+    }
 
   return g_steal_pointer (&self);
 }
@@ -723,6 +750,13 @@ isthmus_web_host_create_view (IsthmusWebHost *self,
     isthmus_web_isolation_attach_view (isthmus_web_isolation_from_context (self->context),
                                        view, label, ucm, data->world_name, config_json);
 
+  {
+    GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+    g_weak_ref_init (ref, view);
+    g_ptr_array_add (self->views, ref);
+  }
+
   url = window_start_url (self, window);
   webkit_web_view_load_uri (view, url);
 
@@ -767,4 +801,195 @@ _isthmus_web_host_get_world_name (IsthmusWebHost *self,
 
   data = get_view_data (self, view);
   return data != NULL ? data->world_name : NULL;
+}
+
+GPtrArray *
+isthmus_web_host_list_views (IsthmusWebHost *self)
+{
+  GPtrArray *views;
+
+  g_return_val_if_fail (ISTHMUS_IS_WEB_HOST (self), NULL);
+
+  views = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      WebKitWebView *view = g_weak_ref_get (g_ptr_array_index (self->views, i));
+
+      if (view != NULL)
+        g_ptr_array_add (views, view);
+    }
+
+  return views;
+}
+
+WebKitWebView *
+isthmus_web_host_lookup_view (IsthmusWebHost *self,
+                              const char     *label)
+{
+  g_autoptr(GPtrArray) views = NULL;
+
+  g_return_val_if_fail (ISTHMUS_IS_WEB_HOST (self), NULL);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  views = isthmus_web_host_list_views (self);
+  for (guint i = views->len; i > 0; i--)
+    {
+      WebKitWebView *view = g_ptr_array_index (views, i - 1);
+
+      if (g_strcmp0 (isthmus_web_host_get_view_label (self, view), label) == 0)
+        return view;
+    }
+
+  return NULL;
+}
+
+#define COMPOSE_SCRIPT \
+  "try {" \
+  "  const reply = await window.__isthmusIsolationSend (message);" \
+  "  return JSON.stringify ({ ok: true, json: String (reply) });" \
+  "} catch (e) {" \
+  "  return JSON.stringify ({ ok: false, text: String (e && e.message) });" \
+  "}"
+
+static void
+compose_js_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) inner = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  JsonObject *failure = NULL;
+  JsonNode *page_value = NULL;
+  g_autofree char *page_json = NULL;
+
+  value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (source), result, &error);
+  if (value == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  text = jsc_value_to_string (value);
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "the bridge gave no answer for the composed call");
+      return;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_boolean_member_with_default (object, "ok", FALSE))
+    {
+      g_task_return_pointer (task,
+                             isthmus_composer_reply_new (TRUE,
+                                                         json_object_get_string_member_with_default (object, "json", "null"),
+                                                         NULL, NULL),
+                             (GDestroyNotify)isthmus_composer_reply_free);
+      return;
+    }
+
+  /* A rejection carries {code, message, value} as its message. */
+  if (json_parser_load_from_data (inner, json_object_get_string_member_with_default (object, "text", ""),
+                                  -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (inner)))
+    failure = json_node_get_object (json_parser_get_root (inner));
+
+  if (failure != NULL)
+    page_value = json_object_get_member (failure, "value");
+  page_json = page_value != NULL ? json_to_string (page_value, FALSE) : g_strdup ("null");
+
+  g_task_return_pointer (task,
+                         isthmus_composer_reply_new (FALSE, page_json,
+                                                     failure != NULL ?
+                                                     json_object_get_string_member_with_default (failure, "code", "INTERNAL") :
+                                                     "INTERNAL",
+                                                     failure != NULL ?
+                                                     json_object_get_string_member_with_default (failure, "message", "") :
+                                                     json_object_get_string_member_with_default (object, "text", "")),
+                         (GDestroyNotify)isthmus_composer_reply_free);
+}
+
+/* Sends @message through the isolation frame of the view of @label, by
+ * calling the bridge's send function in the bridge's world. */
+static void
+compose_hook_cb (const char *window_label,
+                 const char *message,
+                 GTask      *task,
+                 gpointer    user_data)
+{
+  g_autoptr(IsthmusWebHost) self = g_weak_ref_get (user_data);
+  WebKitWebView *view;
+  GVariantDict args;
+  const char *world;
+
+  view = self != NULL ? isthmus_web_host_lookup_view (self, window_label) : NULL;
+  world = view != NULL ? _isthmus_web_host_get_world_name (self, view) : NULL;
+  if (world == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "No view for window \"%s\"", window_label);
+      g_object_unref (task);
+      return;
+    }
+
+  g_variant_dict_init (&args, NULL);
+  g_variant_dict_insert (&args, "message", "s", message);
+  webkit_web_view_call_async_javascript_function (view, COMPOSE_SCRIPT, -1,
+                                                  g_variant_dict_end (&args),
+                                                  world, NULL,
+                                                  g_task_get_cancellable (task),
+                                                  compose_js_cb, task);
+}
+
+static void
+compose_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  IsthmusComposerReply *reply;
+
+  reply = isthmus_composer_invoke_finish (ISTHMUS_CORE (source), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify)isthmus_composer_reply_free);
+}
+
+void
+isthmus_web_host_compose (IsthmusWebHost      *self,
+                          const char          *label,
+                          const char          *cmd,
+                          const char          *args_json_text,
+                          gboolean             through_hook,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ISTHMUS_IS_WEB_HOST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, isthmus_web_host_compose);
+  isthmus_composer_invoke_async (self->core, label, cmd, args_json_text, through_hook,
+                                 cancellable, compose_done_cb, task);
+}
+
+IsthmusComposerReply *
+isthmus_web_host_compose_finish (IsthmusWebHost  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (ISTHMUS_IS_WEB_HOST (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

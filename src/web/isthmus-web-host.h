@@ -9,6 +9,7 @@
 
 #include <webkit/webkit.h>
 
+#include "isthmus-composer.h"
 #include "isthmus-config.h"
 #include "isthmus-core.h"
 
@@ -42,5 +43,26 @@ WebKitWebView  *isthmus_web_host_create_view  (IsthmusWebHost      *self,
 /* The label a view was created for, or NULL. */
 const char     *isthmus_web_host_get_view_label (IsthmusWebHost    *self,
                                                  WebKitWebView     *view);
+
+/* The live views, in creation order (transfer container). */
+GPtrArray      *isthmus_web_host_list_views   (IsthmusWebHost      *self);
+/* (nullable) (transfer none) The newest live view of window @label. */
+WebKitWebView  *isthmus_web_host_lookup_view  (IsthmusWebHost      *self,
+                                               const char          *label);
+/* Invokes @cmd as if the page of @label sent it (see
+ * isthmus_composer_invoke_async()). With @through_hook (isolation only),
+ * the bridge sends it through the view's isolation frame, so the hook and
+ * the envelope apply; otherwise the core runs it directly. */
+void            isthmus_web_host_compose      (IsthmusWebHost      *self,
+                                               const char          *label,
+                                               const char          *cmd,
+                                               const char          *args_json_text,
+                                               gboolean             through_hook,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+IsthmusComposerReply *isthmus_web_host_compose_finish (IsthmusWebHost *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS

@@ -103,6 +103,24 @@ check(greet and greet[0].get('isolation', {}).get('verdict') == 'passed', 'its i
 denied = by_cmd(records, 'divide')
 check(denied and denied[0]['code'] == 'ACL_DENIED', 'strict mode denies divide too')
 
+# A backend process answers greet; the demo still answers what it does not.
+BACKEND = os.path.join(os.path.dirname(SRCDIR), 'data', 'examples', 'backend.py')
+records = run_scripted(['--backend', 'python3 ' + BACKEND, '--acl', 'tauri'])
+greet = by_cmd(records, 'greet')
+check(greet and greet[0]['status'] == 'ok' and 'from Python' in greet[0]['reply'],
+      'the backend process answers greet')
+check(greet and 'backend' in (greet[0].get('note') or ''), 'its record is marked as from the backend')
+fail = by_cmd(records, 'fail')
+check(fail and fail[0]['code'] == 'HANDLER_ERROR', 'the demo still answers fail')
+
+# Mocks answer before the backend and the demo.
+MOCKS = os.path.join(SRCDIR, 'fixtures', 'mocks', 'cli-mocks.json')
+records = run_scripted(['--mocks', MOCKS])
+fail = by_cmd(records, 'fail')
+check(fail and fail[0]['reply'] == {'kind': 'Mocked', 'message': 'from the mocks file'},
+      'a mocked error reaches the page unchanged')
+check(fail and 'mocked' in (fail[0].get('note') or ''), 'its record is marked as mocked')
+
 # Bad command lines: exit 2 and one clear line, never a crash.
 bad = [
     (['/nonexistent/project'], 'nonexistent'),
@@ -113,6 +131,8 @@ bad = [
     (['--capabilities', '/nonexistent'], '--capabilities'),
     (['a', 'b'], 'only one target'),
     (['--record', '/nonexistent/dir/x.jsonl'], 'record file'),
+    (['--mocks', '/nonexistent.json'], '--mocks'),
+    (['--backend', 'unterminated "quote'], '--backend'),
 ]
 for args, needle in bad:
     proc = subprocess.run([ISTHMUS] + args, capture_output=True, text=True, timeout=60)
@@ -120,7 +140,7 @@ for args, needle in bad:
           'isthmus %s fails with status 2 (got %s: %s)' % (' '.join(args), proc.returncode, proc.stderr.strip()[:200]))
 
 help_text = subprocess.run([ISTHMUS, '--help'], capture_output=True, text=True, timeout=60).stdout
-for option in ('--record', '--quit-after', '--isolation', '--capabilities', '--acl'):
+for option in ('--record', '--quit-after', '--isolation', '--capabilities', '--acl', '--mocks', '--backend', '--check-hook'):
     check(option in help_text, '--help explains ' + option)
 
 print('1..0 # %d failures' % len(failures) if failures else '# all checks passed')
