@@ -12,6 +12,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "isthmus-detail-view.h"
+#include "isthmus-export.h"
+#include "isthmus-stats-view.h"
 #include "isthmus-traffic-list.h"
 #include "isthmus-window.h"
 
@@ -23,12 +26,19 @@ struct _IsthmusWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
+  GtkLabel             *acl_label;
+  IsthmusDetailView    *detail_view;
   AdwHeaderBar         *header_bar;
   GtkPaned             *paned;
+  GtkGrid              *permissions_grid;
   GtkMenuButton        *primary_menu_button;
+  IsthmusStatsView     *stats_view;
   AdwToastOverlay      *toast_overlay;
   IsthmusTrafficList   *traffic_list;
   AdwWindowTitle       *window_title;
+
+  /* Owned references */
+  GtkNativeDialog      *file_chooser;
 
   /* Owned references */
   IsthmusWebHost       *host;
@@ -250,6 +260,308 @@ clear_traffic_action (GtkWidget  *widget,
   isthmus_traffic_list_clear (self->traffic_list);
 }
 
+/* Inspector wiring. */
+
+static void
+traffic_selected_cb (IsthmusWindow      *self,
+                     GParamSpec         *pspec,
+                     IsthmusTrafficList *list)
+{
+  isthmus_detail_view_set_exchange (self->detail_view, isthmus_traffic_list_get_selected (list));
+}
+
+static void
+traffic_filter_cb (IsthmusWindow      *self,
+                   GParamSpec         *pspec,
+                   IsthmusTrafficList *list)
+{
+  isthmus_stats_view_set_filter (self->stats_view, isthmus_traffic_list_get_filter (list));
+}
+
+static void
+traffic_model_cb (IsthmusWindow      *self,
+                  GParamSpec         *pspec,
+                  IsthmusTrafficList *list)
+{
+  isthmus_stats_view_set_model (self->stats_view, isthmus_traffic_list_get_model (list));
+  isthmus_detail_view_set_exchange (self->detail_view, isthmus_traffic_list_get_selected (list));
+}
+
+static IsthmusAcl *
+get_acl (IsthmusWindow *self)
+{
+  if (self->host == NULL)
+    return NULL;
+
+  return isthmus_core_get_acl (isthmus_web_host_get_core (self->host));
+}
+
+static void
+acl_changed_cb (IsthmusWindow *self)
+{
+  IsthmusAcl *acl = get_acl (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->acl_label), acl == NULL || !isthmus_acl_is_active (acl));
+}
+
+static const char *
+row_kind_text (IsthmusAclRowKind kind)
+{
+  switch (kind)
+    {
+    case ISTHMUS_ACL_ROW_ALLOWED:
+      return _("allowed");
+    case ISTHMUS_ACL_ROW_DENIED:
+      return _("denied");
+    case ISTHMUS_ACL_ROW_UNKNOWN:
+    default:
+      return _("unknown");
+    }
+}
+
+static void
+attach_cell (GtkGrid    *grid,
+             const char *text,
+             int         column,
+             int         row,
+             gboolean    heading)
+{
+  g_autofree char *safe = isthmus_traffic_list_sanitize_text (text != NULL ? text : "", -1,
+                                                              ISTHMUS_TRAFFIC_LIST_MAX_CHARS);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
+  gtk_label_set_use_underline (GTK_LABEL (label), FALSE);
+  gtk_label_set_text (GTK_LABEL (label), safe);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_selectable (GTK_LABEL (label), !heading);
+  if (heading)
+    gtk_widget_add_css_class (label, "heading");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+/* The most rows the permissions table shows. */
+#define MAX_PERMISSION_ROWS 2000
+
+static void
+permissions_show_cb (IsthmusWindow *self,
+                     GtkPopover    *popover)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  IsthmusAcl *acl = get_acl (self);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->permissions_grid))) != NULL)
+    gtk_grid_remove (self->permissions_grid, child);
+
+  if (acl == NULL || !isthmus_acl_is_active (acl))
+    {
+      attach_cell (self->permissions_grid, _("No capabilities: nothing is checked"), 0, 0, TRUE);
+      return;
+    }
+
+  /* Translators: column headers of the permissions table. */
+  attach_cell (self->permissions_grid, _("Kind"), 0, 0, TRUE);
+  attach_cell (self->permissions_grid, _("Command"), 1, 0, TRUE);
+  attach_cell (self->permissions_grid, _("Permission"), 2, 0, TRUE);
+  attach_cell (self->permissions_grid, _("Capability"), 3, 0, TRUE);
+  attach_cell (self->permissions_grid, _("Note"), 4, 0, TRUE);
+
+  rows = isthmus_acl_resolve_table (acl, self->label, self->label, NULL);
+  for (guint i = 0; rows != NULL && i < MIN (rows->len, MAX_PERMISSION_ROWS); i++)
+    {
+      const IsthmusAclRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *note = NULL;
+
+      if (row->via != NULL && row->note != NULL)
+        note = g_strdup_printf ("%s (%s)", row->note, row->via);
+      else
+        note = g_strdup (row->note != NULL ? row->note : row->via);
+
+      attach_cell (self->permissions_grid, row_kind_text (row->kind), 0, i + 1, FALSE);
+      attach_cell (self->permissions_grid, row->command, 1, i + 1, FALSE);
+      attach_cell (self->permissions_grid, row->permission, 2, i + 1, FALSE);
+      attach_cell (self->permissions_grid, row->capability, 3, i + 1, FALSE);
+      attach_cell (self->permissions_grid, note, 4, i + 1, FALSE);
+    }
+
+  if (rows == NULL || rows->len == 0)
+    attach_cell (self->permissions_grid, _("No permission applies to this window"), 0, 1, FALSE);
+}
+
+/* Export and import. */
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(IsthmusWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gssize written;
+
+  written = isthmus_traffic_list_export_finish (ISTHMUS_TRAFFIC_LIST (source), result, &error);
+  if (written < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        text = g_strdup (_("Export cancelled"));
+      else
+        /* Translators: %s is the reason. */
+        text = g_strdup_printf (_("Export failed: %s"), error->message);
+    }
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u record", "Exported %u records",
+                                         (gulong)written),
+                            (guint)written);
+
+  isthmus_window_add_toast (self, text);
+}
+
+static void
+export_response_cb (IsthmusWindow        *self,
+                    int                   response,
+                    GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  IsthmusExportFormat format = ISTHMUS_EXPORT_JSONL;
+  IsthmusExportFlags flags = ISTHMUS_EXPORT_FLAGS_NONE;
+  const char *choice;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "format");
+      if (g_strcmp0 (choice, "har") == 0)
+        format = ISTHMUS_EXPORT_HAR;
+      else if (g_strcmp0 (choice, "trace") == 0)
+        format = ISTHMUS_EXPORT_TRACE;
+      choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "payloads");
+      if (g_strcmp0 (choice, "true") == 0)
+        flags |= ISTHMUS_EXPORT_FLAGS_INCLUDE_PAYLOADS;
+    }
+
+  g_clear_object (&self->file_chooser);
+
+  if (file != NULL)
+    isthmus_traffic_list_export_async (self->traffic_list, format, flags, file, NULL,
+                                       export_done_cb, g_object_ref (self));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IsthmusWindow *self = ISTHMUS_WINDOW (widget);
+  static const char *format_ids[] = { "jsonl", "har", "trace", NULL };
+  const char *format_labels[4];
+  GtkFileChooserNative *chooser;
+
+  if (self->file_chooser != NULL)
+    return;
+
+  format_labels[0] = _("JSON Lines");
+  format_labels[1] = _("HAR 1.2");
+  format_labels[2] = _("Chrome Trace");
+  format_labels[3] = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Export Traffic"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "traffic.jsonl");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "format", _("Format"),
+                               format_ids, format_labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "jsonl");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "payloads",
+                               _("Include payloads in HAR"), NULL, NULL);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "payloads", "false");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, G_CONNECT_SWAPPED);
+
+  self->file_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->file_chooser);
+}
+
+typedef struct
+{
+  IsthmusWindow *self;
+  char          *name;
+} ImportData;
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ImportData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  records = isthmus_import_file_finish (result, &error);
+  if (records == NULL)
+    {
+      g_autofree char *message = isthmus_traffic_list_sanitize_text (error->message, -1,
+                                                                     ISTHMUS_TRAFFIC_LIST_MAX_CHARS);
+      /* Translators: %s is the reason. */
+      g_autofree char *text = g_strdup_printf (_("Import failed: %s"), message);
+
+      isthmus_window_add_toast (data->self, text);
+    }
+  else
+    isthmus_traffic_list_show_imported (data->self->traffic_list, records, data->name);
+
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+import_response_cb (IsthmusWindow        *self,
+                    int                   response,
+                    GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->file_chooser);
+
+  if (file != NULL)
+    {
+      ImportData *data = g_new0 (ImportData, 1);
+
+      data->self = g_object_ref (self);
+      data->name = g_file_get_basename (file);
+      isthmus_import_file_async (file, NULL, NULL, NULL, NULL, import_done_cb, data);
+    }
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IsthmusWindow *self = ISTHMUS_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->file_chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Import Recording"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("JSON Lines"));
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, G_CONNECT_SWAPPED);
+
+  self->file_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->file_chooser);
+}
+
 static gboolean
 isthmus_window_close_request (GtkWindow *window)
 {
@@ -289,6 +601,16 @@ isthmus_window_constructed (GObject *object)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   isthmus_traffic_list_set_recorder (self->traffic_list, isthmus_core_get_recorder (core));
+  g_signal_connect_object (self->traffic_list, "notify::selected",
+                           G_CALLBACK (traffic_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->traffic_list, "notify::filter",
+                           G_CALLBACK (traffic_filter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->traffic_list, "notify::model",
+                           G_CALLBACK (traffic_model_cb), self, G_CONNECT_SWAPPED);
+  isthmus_stats_view_set_model (self->stats_view, isthmus_traffic_list_get_model (self->traffic_list));
+  g_signal_connect_object (isthmus_core_get_acl (core), "changed",
+                           G_CALLBACK (acl_changed_cb), self, G_CONNECT_SWAPPED);
+  acl_changed_cb (self);
   g_object_bind_property (self->traffic_list, "paused", self, "recording-paused",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
@@ -317,7 +639,7 @@ isthmus_window_constructed (GObject *object)
 
       g_settings_bind (self->settings, "relative-time",
                        self->traffic_list, "relative-time",
-                       G_SETTINGS_BIND_GET);
+                       G_SETTINGS_BIND_DEFAULT);
     }
 
   restore_window_state (self, window_config);
@@ -333,6 +655,9 @@ isthmus_window_dispose (GObject *object)
   IsthmusWindow *self = (IsthmusWindow *)object;
 
   self->web_view = NULL;
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (self->file_chooser);
+  g_clear_object (&self->file_chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ISTHMUS_TYPE_WINDOW);
 
@@ -455,17 +780,29 @@ isthmus_window_class_init (IsthmusWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/isthmus-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, acl_label);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, detail_view);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, permissions_grid);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, stats_view);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, traffic_list);
   gtk_widget_class_bind_template_child (widget_class, IsthmusWindow, window_title);
 
+  gtk_widget_class_bind_template_callback (widget_class, permissions_show_cb);
+
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_install_action (widget_class, "win.clear-traffic", NULL, clear_traffic_action);
   gtk_widget_class_install_property_action (widget_class, "win.pause-traffic", "recording-paused");
 
+  g_type_ensure (ISTHMUS_TYPE_DETAIL_VIEW);
+  g_type_ensure (ISTHMUS_TYPE_STATS_VIEW);
   g_type_ensure (ISTHMUS_TYPE_TRAFFIC_LIST);
 }
 

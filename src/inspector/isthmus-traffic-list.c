@@ -21,17 +21,27 @@
 
 #define ORIGIN_UNSET G_MININT64
 
+/* How long typing must pause before the filter applies. */
+#define FILTER_DELAY_MS 150
+
 struct _IsthmusTrafficList
 {
   GtkWidget            parent_instance;
 
   /* Template widgets */
   GtkColumnView       *column_view;
+  GtkCustomFilter     *custom_filter;
   GtkLabel            *dropped_label;
+  GtkLabel            *filter_error_label;
   GtkFilterListModel  *filter_model;
+  GtkWidget           *import_banner;
+  GtkLabel            *import_label;
+  GtkProgressBar      *progress_bar;
+  GtkWidget           *progress_box;
   GtkLabel            *records_label;
   GtkScrolledWindow   *scrolled_window;
   GtkSearchEntry      *search_entry;
+  GtkSingleSelection  *selection;
   GtkSortListModel    *sort_model;
   GtkColumnViewColumn *time_column;
   GtkListItemFactory  *time_factory;
@@ -39,12 +49,18 @@ struct _IsthmusTrafficList
   /* Owned references */
   IsthmusRecorder     *recorder;
   GBinding            *paused_binding;
+  IsthmusFilter       *filter;
+  GListStore          *imported;
+  GCancellable        *export_cancellable;
+
+  int                  filter_error_offset;
 
   /* Borrowed references */
   GtkAdjustment       *vadjustment;
 
   gint64               origin_mono_us;
   guint                status_idle_id;
+  guint                filter_timeout_id;
   guint                scroll_tick_id;
   guint                relative_time : 1;
   guint                paused : 1;
@@ -59,10 +75,16 @@ enum {
   PROP_RECORDER,
   PROP_RELATIVE_TIME,
   PROP_PAUSED,
+  PROP_FILTER,
+  PROP_SELECTED,
+  PROP_IMPORTED,
+  PROP_MODEL,
   N_PROPS
 };
 
 static GParamSpec *properties [N_PROPS];
+
+static void queue_status_update (IsthmusTrafficList *self);
 
 char *
 isthmus_traffic_list_sanitize_text (const char *text,
@@ -179,6 +201,175 @@ format_duration (gpointer unused,
   return g_strdup_printf (_("%.1f ms"), (double)duration_us / 1000.0);
 }
 
+static const char *
+verdict_word (IsthmusExchange *exchange,
+              const char      *isolation_verdict)
+{
+  IsthmusAclVerdict *acl;
+
+  if (isolation_verdict != NULL && isolation_verdict[0] != '\0')
+    return isolation_verdict;
+
+  acl = exchange != NULL ? isthmus_exchange_get_acl_verdict (exchange) : NULL;
+  if (acl == NULL)
+    return NULL;
+  if (!isthmus_acl_verdict_get_checked (acl))
+    return "unchecked";
+
+  return isthmus_acl_verdict_get_allowed (acl) ? "allowed" : "denied";
+}
+
+const char *
+isthmus_traffic_list_verdict_class (const char *verdict)
+{
+  if (verdict == NULL)
+    return NULL;
+  if (strcmp (verdict, "passed") == 0 || strcmp (verdict, "allowed") == 0)
+    return "verdict-ok";
+  if (strcmp (verdict, "modified") == 0)
+    return "verdict-modified";
+  if (strcmp (verdict, "unchecked") == 0)
+    return "verdict-unchecked";
+
+  return "verdict-refused";
+}
+
+static char *
+format_verdict (gpointer    unused,
+                GObject    *item,
+                const char *isolation_verdict,
+                const char *acl_text)
+{
+  const char *word;
+
+  if (!ISTHMUS_IS_EXCHANGE (item))
+    return g_strdup ("");
+
+  word = verdict_word (ISTHMUS_EXCHANGE (item), isolation_verdict);
+  return sanitize (word != NULL ? word : "");
+}
+
+static char **
+verdict_css_classes (gpointer    unused,
+                     GObject    *item,
+                     const char *isolation_verdict,
+                     const char *acl_text)
+{
+  const char *classes[] = { NULL, NULL, NULL };
+  const char *word;
+
+  if (!ISTHMUS_IS_EXCHANGE (item))
+    return g_strdupv ((char **)classes);
+
+  word = verdict_word (ISTHMUS_EXCHANGE (item), isolation_verdict);
+  if (word != NULL)
+    {
+      classes[0] = "verdict";
+      classes[1] = isthmus_traffic_list_verdict_class (word);
+    }
+
+  return g_strdupv ((char **)classes);
+}
+
+static char *
+verdict_sort_key (IsthmusExchange *exchange)
+{
+  const char *word;
+
+  if (!ISTHMUS_IS_EXCHANGE (exchange))
+    return g_strdup ("");
+
+  word = verdict_word (exchange, isthmus_exchange_get_isolation_verdict (exchange));
+  return g_strdup (word != NULL ? word : "");
+}
+
+static gint64
+step_us (IsthmusExchange *exchange,
+         guint            step)
+{
+  const IsthmusExchangeIsolation *isolation;
+
+  if (!ISTHMUS_IS_EXCHANGE (exchange))
+    return -1;
+
+  isolation = isthmus_exchange_get_isolation (exchange);
+  if (isolation == NULL)
+    return -1;
+
+  switch (step)
+    {
+    case 0:
+      return isolation->hook_us;
+    case 1:
+      return isolation->encrypt_us;
+    default:
+      return isolation->decrypt_us;
+    }
+}
+
+static char *
+format_micros (gint64 us)
+{
+  if (us < 0)
+    return g_strdup ("");
+
+  /* Translators: a duration in microseconds. */
+  return g_strdup_printf (_("%d µs"), (int)MIN (us, G_MAXINT));
+}
+
+static char *
+format_hook_us (gpointer    unused,
+                GObject    *item,
+                const char *verdict)
+{
+  return format_micros (step_us (ISTHMUS_IS_EXCHANGE (item) ? ISTHMUS_EXCHANGE (item) : NULL, 0));
+}
+
+static char *
+format_encrypt_us (gpointer    unused,
+                   GObject    *item,
+                   const char *verdict)
+{
+  return format_micros (step_us (ISTHMUS_IS_EXCHANGE (item) ? ISTHMUS_EXCHANGE (item) : NULL, 1));
+}
+
+static char *
+format_decrypt_us (gpointer    unused,
+                   GObject    *item,
+                   const char *verdict)
+{
+  return format_micros (step_us (ISTHMUS_IS_EXCHANGE (item) ? ISTHMUS_EXCHANGE (item) : NULL, 2));
+}
+
+static gint64
+hook_us_key (IsthmusExchange *exchange)
+{
+  return step_us (exchange, 0);
+}
+
+static gint64
+encrypt_us_key (IsthmusExchange *exchange)
+{
+  return step_us (exchange, 1);
+}
+
+static gint64
+decrypt_us_key (IsthmusExchange *exchange)
+{
+  return step_us (exchange, 2);
+}
+
+static char *
+format_note (gpointer    unused,
+             const char *note,
+             const char *kind_name)
+{
+  if ((note == NULL || note[0] == '\0') && g_strcmp0 (kind_name, "emit") == 0)
+    return g_strdup (_("no listener"));
+
+  return sanitize (note);
+}
+
 static char *
 pause_icon_name (gpointer unused,
                  gboolean paused)
@@ -191,6 +382,118 @@ pause_tooltip (gpointer unused,
                gboolean paused)
 {
   return g_strdup (paused ? _("Resume Recording") : _("Pause Recording"));
+}
+
+/* The filter. */
+
+static gboolean
+custom_filter_func (gpointer item,
+                    gpointer user_data)
+{
+  IsthmusTrafficList *self = user_data;
+
+  return isthmus_filter_matches (self->filter, item);
+}
+
+static void
+show_filter_error (IsthmusTrafficList *self,
+                   const GError       *error)
+{
+  g_autofree char *message = NULL;
+
+  if (error == NULL)
+    {
+      self->filter_error_offset = -1;
+      gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->filter_error_label), FALSE);
+      gtk_label_set_text (self->filter_error_label, "");
+      return;
+    }
+
+  self->filter_error_offset = isthmus_filter_error_get_offset (error);
+  message = sanitize (error->message);
+  gtk_label_set_text (self->filter_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_error_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+}
+
+static void
+apply_filter_text (IsthmusTrafficList *self,
+                   const char         *text)
+{
+  g_autoptr(IsthmusFilter) filter = NULL;
+  g_autoptr(GError) error = NULL;
+
+  filter = isthmus_filter_parse (text != NULL ? text : "", &error);
+  show_filter_error (self, error);
+
+  /* A text that does not parse keeps the last good filter. */
+  if (filter == NULL)
+    return;
+
+  if (self->filter != NULL && filter != NULL &&
+      g_strcmp0 (isthmus_filter_get_text (self->filter), isthmus_filter_get_text (filter)) == 0)
+    return;
+
+  g_clear_pointer (&self->filter, isthmus_filter_unref);
+  if (!isthmus_filter_is_empty (filter))
+    self->filter = g_steal_pointer (&filter);
+
+  gtk_filter_changed (GTK_FILTER (self->custom_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  queue_status_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FILTER]);
+}
+
+static gboolean
+filter_timeout_cb (gpointer user_data)
+{
+  IsthmusTrafficList *self = user_data;
+
+  self->filter_timeout_id = 0;
+  apply_filter_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+search_changed_cb (IsthmusTrafficList *self,
+                   GtkSearchEntry     *entry)
+{
+  g_assert (ISTHMUS_IS_TRAFFIC_LIST (self));
+
+  /* Filter once typing pauses, whatever the text. */
+  g_clear_handle_id (&self->filter_timeout_id, g_source_remove);
+  self->filter_timeout_id = g_timeout_add (FILTER_DELAY_MS, filter_timeout_cb, self);
+}
+
+static void
+search_activate_cb (IsthmusTrafficList *self,
+                    GtkSearchEntry     *entry)
+{
+  const char *text;
+
+  g_assert (ISTHMUS_IS_TRAFFIC_LIST (self));
+
+  text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_clear_handle_id (&self->filter_timeout_id, g_source_remove);
+  apply_filter_text (self, text);
+
+  /* Enter on a text that does not parse puts the cursor on the error. */
+  if (self->filter_error_offset >= 0)
+    {
+      int offset = (int)g_utf8_pointer_to_offset (text, text + MIN ((gsize)self->filter_error_offset, strlen (text)));
+
+      gtk_editable_select_region (GTK_EDITABLE (entry), offset, offset);
+      gtk_editable_set_position (GTK_EDITABLE (entry), offset);
+    }
+}
+
+static void
+selection_notify_cb (IsthmusTrafficList *self,
+                     GParamSpec         *pspec,
+                     GtkSingleSelection *selection)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SELECTED]);
 }
 
 static void
@@ -214,8 +517,8 @@ ensure_origin (IsthmusTrafficList *self,
   if (self->origin_mono_us != ORIGIN_UNSET)
     return;
 
-  if (self->recorder != NULL)
-    first = g_list_model_get_item (G_LIST_MODEL (self->recorder), 0);
+  if (isthmus_traffic_list_get_model (self) != NULL)
+    first = g_list_model_get_item (isthmus_traffic_list_get_model (self), 0);
 
   if (first != NULL)
     self->origin_mono_us = isthmus_exchange_get_mono_time_us (first);
@@ -303,7 +606,9 @@ status_idle_cb (gpointer user_data)
 
   self->status_idle_id = 0;
 
-  if (self->recorder != NULL)
+  if (self->imported != NULL)
+    total = g_list_model_get_n_items (G_LIST_MODEL (self->imported));
+  else if (self->recorder != NULL)
     {
       total = g_list_model_get_n_items (G_LIST_MODEL (self->recorder));
       dropped = isthmus_recorder_get_dropped (self->recorder);
@@ -518,7 +823,7 @@ detach_recorder (IsthmusTrafficList *self)
       g_clear_object (&self->recorder);
     }
 
-  if (self->sort_model != NULL)
+  if (self->sort_model != NULL && self->imported == NULL)
     gtk_sort_list_model_set_model (self->sort_model, NULL);
 }
 
@@ -530,6 +835,25 @@ clear_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   isthmus_traffic_list_clear (ISTHMUS_TRAFFIC_LIST (widget));
+}
+
+static void
+show_live_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  isthmus_traffic_list_show_live (ISTHMUS_TRAFFIC_LIST (widget));
+}
+
+static void
+cancel_export_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  IsthmusTrafficList *self = ISTHMUS_TRAFFIC_LIST (widget);
+
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
 }
 
 static void
@@ -560,6 +884,12 @@ isthmus_traffic_list_dispose (GObject *object)
     }
 
   g_clear_handle_id (&self->status_idle_id, g_source_remove);
+  g_clear_handle_id (&self->filter_timeout_id, g_source_remove);
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->imported);
+  g_clear_pointer (&self->filter, isthmus_filter_unref);
   if (self->scroll_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
@@ -595,6 +925,22 @@ isthmus_traffic_list_get_property (GObject    *object,
 
     case PROP_PAUSED:
       g_value_set_boolean (value, self->paused);
+      break;
+
+    case PROP_FILTER:
+      g_value_set_boxed (value, self->filter);
+      break;
+
+    case PROP_SELECTED:
+      g_value_set_object (value, isthmus_traffic_list_get_selected (self));
+      break;
+
+    case PROP_IMPORTED:
+      g_value_set_boolean (value, self->imported != NULL);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_object (value, isthmus_traffic_list_get_model (self));
       break;
 
     default:
@@ -654,34 +1000,77 @@ isthmus_traffic_list_class_init (IsthmusTrafficListClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties [PROP_FILTER] =
+    g_param_spec_boxed ("filter", NULL, NULL,
+                        ISTHMUS_TYPE_FILTER,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties [PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL,
+                         ISTHMUS_TYPE_EXCHANGE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties [PROP_IMPORTED] =
+    g_param_spec_boolean ("imported", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties [PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "trafficlist");
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/isthmus-traffic-list.ui");
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, column_view);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, custom_filter);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, dropped_label);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, filter_error_label);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, import_banner);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, import_label);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, progress_box);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, records_label);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, selection);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, sort_model);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, time_column);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, time_factory);
+  gtk_widget_class_bind_template_callback (widget_class, decrypt_us_key);
   gtk_widget_class_bind_template_callback (widget_class, deny_activate_link_cb);
+  gtk_widget_class_bind_template_callback (widget_class, encrypt_us_key);
   gtk_widget_class_bind_template_callback (widget_class, format_command);
+  gtk_widget_class_bind_template_callback (widget_class, format_decrypt_us);
   gtk_widget_class_bind_template_callback (widget_class, format_duration);
+  gtk_widget_class_bind_template_callback (widget_class, format_encrypt_us);
+  gtk_widget_class_bind_template_callback (widget_class, format_hook_us);
+  gtk_widget_class_bind_template_callback (widget_class, format_note);
   gtk_widget_class_bind_template_callback (widget_class, format_size);
   gtk_widget_class_bind_template_callback (widget_class, format_text);
+  gtk_widget_class_bind_template_callback (widget_class, format_verdict);
+  gtk_widget_class_bind_template_callback (widget_class, hook_us_key);
   gtk_widget_class_bind_template_callback (widget_class, pause_icon_name);
   gtk_widget_class_bind_template_callback (widget_class, pause_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_notify_cb);
   gtk_widget_class_bind_template_callback (widget_class, status_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, time_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, time_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, verdict_css_classes);
+  gtk_widget_class_bind_template_callback (widget_class, verdict_sort_key);
 
   gtk_widget_class_install_action (widget_class, "traffic.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "traffic.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "traffic.show-live", NULL, show_live_action);
+  gtk_widget_class_install_action (widget_class, "traffic.cancel-export", NULL, cancel_export_action);
   gtk_widget_class_install_property_action (widget_class, "traffic.pause", "paused");
+  gtk_widget_class_install_property_action (widget_class, "traffic.relative-time", "relative-time");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "traffic.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "traffic.clear", NULL);
@@ -701,6 +1090,10 @@ isthmus_traffic_list_init (IsthmusTrafficList *self)
   self->relative_time = TRUE;
   self->follow = TRUE;
   self->origin_mono_us = ORIGIN_UNSET;
+  self->filter_error_offset = -1;
+
+  gtk_custom_filter_set_filter_func (self->custom_filter, custom_filter_func, self, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.cancel-export", FALSE);
 
   gtk_column_view_sort_by_column (self->column_view, self->time_column, GTK_SORT_ASCENDING);
 
@@ -789,7 +1182,8 @@ isthmus_traffic_list_set_recorder (IsthmusTrafficList *self,
       self->paused_binding = g_object_bind_property (recorder, "paused", self, "paused",
                                                      G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
       ensure_origin (self, NULL);
-      gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (recorder));
+      if (self->imported == NULL)
+        gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (recorder));
       queue_scroll_to_end (self);
     }
 
@@ -853,6 +1247,9 @@ isthmus_traffic_list_clear (IsthmusTrafficList *self)
 {
   g_return_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self));
 
+  if (self->imported != NULL)
+    return;
+
   if (self->recorder != NULL)
     isthmus_recorder_clear (self->recorder);
 
@@ -867,4 +1264,267 @@ isthmus_traffic_list_focus_search (IsthmusTrafficList *self)
   g_return_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * isthmus_traffic_list_get_filter:
+ * @self: a #IsthmusTrafficList
+ *
+ * Returns: (transfer none) (nullable): the filter in force, or %NULL when
+ *   everything is shown
+ */
+IsthmusFilter *
+isthmus_traffic_list_get_filter (IsthmusTrafficList *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), NULL);
+
+  return self->filter;
+}
+
+int
+isthmus_traffic_list_get_filter_error_offset (IsthmusTrafficList *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), -1);
+
+  return self->filter_error_offset;
+}
+
+/**
+ * isthmus_traffic_list_get_selected:
+ * @self: a #IsthmusTrafficList
+ *
+ * Returns: (transfer none) (nullable): the selected record
+ */
+IsthmusExchange *
+isthmus_traffic_list_get_selected (IsthmusTrafficList *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/**
+ * isthmus_traffic_list_get_model:
+ * @self: a #IsthmusTrafficList
+ *
+ * Returns: (transfer none) (nullable): the records shown, before the
+ *   filter: the imported ones, else the recorder
+ */
+GListModel *
+isthmus_traffic_list_get_model (IsthmusTrafficList *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), NULL);
+
+  if (self->imported != NULL)
+    return G_LIST_MODEL (self->imported);
+
+  return self->recorder != NULL ? G_LIST_MODEL (self->recorder) : NULL;
+}
+
+/**
+ * isthmus_traffic_list_show_imported:
+ * @self: a #IsthmusTrafficList
+ * @records: (element-type IsthmusExchange): records read from a file
+ * @name: the file's display name
+ *
+ * Shows @records instead of the live traffic, read-only, under a banner
+ * that leads back to the live view.
+ */
+void
+isthmus_traffic_list_show_imported (IsthmusTrafficList *self,
+                                    GPtrArray          *records,
+                                    const char         *name)
+{
+  g_autofree char *safe_name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self));
+  g_return_if_fail (records != NULL);
+
+  g_clear_object (&self->imported);
+  self->imported = g_list_store_new (ISTHMUS_TYPE_EXCHANGE);
+  g_list_store_splice (self->imported, 0, 0, records->pdata, records->len);
+
+  self->origin_mono_us = ORIGIN_UNSET;
+  ensure_origin (self, NULL);
+  gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (self->imported));
+
+  safe_name = sanitize (name != NULL ? name : "");
+  /* Translators: %s is a file name. */
+  text = g_strdup_printf (_("Viewing imported file %s"), safe_name);
+  gtk_label_set_text (self->import_label, text);
+  gtk_widget_set_visible (self->import_banner, TRUE);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.clear", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.pause", FALSE);
+
+  refresh_time_column (self);
+  queue_status_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMPORTED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MODEL]);
+}
+
+void
+isthmus_traffic_list_show_live (IsthmusTrafficList *self)
+{
+  g_return_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self));
+
+  if (self->imported == NULL)
+    return;
+
+  g_clear_object (&self->imported);
+  gtk_sort_list_model_set_model (self->sort_model, self->recorder != NULL ? G_LIST_MODEL (self->recorder) : NULL);
+  gtk_widget_set_visible (self->import_banner, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.clear", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.pause", TRUE);
+
+  self->origin_mono_us = ORIGIN_UNSET;
+  ensure_origin (self, NULL);
+  self->follow = TRUE;
+  queue_scroll_to_end (self);
+  refresh_time_column (self);
+  queue_status_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_IMPORTED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_MODEL]);
+}
+
+gboolean
+isthmus_traffic_list_get_imported (IsthmusTrafficList *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), FALSE);
+
+  return self->imported != NULL;
+}
+
+/* Export. */
+
+static void
+export_progress_cb (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(IsthmusTrafficList) self = g_weak_ref_get (weak);
+  g_autofree char *text = NULL;
+
+  if (self == NULL)
+    return;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double)done / total : 0.0);
+  /* Translators: records written of all records to write. */
+  text = g_strdup_printf (_("%u of %u"), done, total);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IsthmusTrafficList *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gssize written;
+
+  written = isthmus_export_to_file_finish (result, &error);
+
+  g_clear_object (&self->export_cancellable);
+  gtk_widget_set_visible (self->progress_box, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.cancel-export", FALSE);
+
+  if (written < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, written);
+}
+
+/**
+ * isthmus_traffic_list_export_async:
+ * @self: a #IsthmusTrafficList
+ * @format: the file format
+ * @flags: export flags
+ * @file: the file to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Writes the records shown (the current filter applies) to @file, with a
+ * progress bar and a cancel button in the status line.
+ */
+void
+isthmus_traffic_list_export_async (IsthmusTrafficList  *self,
+                                   IsthmusExportFormat  format,
+                                   IsthmusExportFlags   flags,
+                                   GFile               *file,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GListStore) empty = NULL;
+  GListModel *model;
+  GWeakRef *weak;
+
+  g_return_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, isthmus_traffic_list_export_async);
+
+  if (self->export_cancellable != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "%s", _("An export is already running"));
+      return;
+    }
+
+  model = isthmus_traffic_list_get_model (self);
+  if (model == NULL)
+    model = G_LIST_MODEL (empty = g_list_store_new (ISTHMUS_TYPE_EXCHANGE));
+
+  self->export_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                             self->export_cancellable, G_CONNECT_SWAPPED);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Exporting…"));
+  gtk_widget_set_visible (self->progress_box, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.cancel-export", TRUE);
+
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+
+  isthmus_export_to_file_async (format, model, self->filter, flags, file,
+                                export_progress_cb, weak, weak_ref_free,
+                                self->export_cancellable,
+                                export_done_cb, g_steal_pointer (&task));
+}
+
+/**
+ * isthmus_traffic_list_export_finish:
+ * @self: a #IsthmusTrafficList
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: the number of records written, or -1 with @error set
+ */
+gssize
+isthmus_traffic_list_export_finish (IsthmusTrafficList  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (ISTHMUS_IS_TRAFFIC_LIST (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "isthmus-export.h"
+#include "isthmus-filter.h"
 #include "isthmus-recorder.h"
 
 G_BEGIN_DECLS
@@ -38,6 +40,35 @@ void             isthmus_traffic_list_set_paused        (IsthmusTrafficList *sel
                                                          gboolean            paused);
 void             isthmus_traffic_list_clear             (IsthmusTrafficList *self);
 void             isthmus_traffic_list_focus_search      (IsthmusTrafficList *self);
+
+/* (nullable) The parsed filter of the search entry, NULL when empty.
+ * "notify::filter" tells when it changes. A text that does not parse
+ * keeps the previous filter and shows the error under the entry. */
+IsthmusFilter   *isthmus_traffic_list_get_filter        (IsthmusTrafficList *self);
+/* The byte offset of the filter's parse error, or -1. */
+int              isthmus_traffic_list_get_filter_error_offset (IsthmusTrafficList *self);
+/* (nullable) The selected record ("notify::selected"). */
+IsthmusExchange *isthmus_traffic_list_get_selected      (IsthmusTrafficList *self);
+/* (nullable) The records shown before filtering: imported or live. */
+GListModel      *isthmus_traffic_list_get_model         (IsthmusTrafficList *self);
+void             isthmus_traffic_list_show_imported     (IsthmusTrafficList *self,
+                                                         GPtrArray          *records,
+                                                         const char         *name);
+void             isthmus_traffic_list_show_live         (IsthmusTrafficList *self);
+gboolean         isthmus_traffic_list_get_imported      (IsthmusTrafficList *self);
+void             isthmus_traffic_list_export_async      (IsthmusTrafficList  *self,
+                                                         IsthmusExportFormat  format,
+                                                         IsthmusExportFlags   flags,
+                                                         GFile               *file,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gssize           isthmus_traffic_list_export_finish     (IsthmusTrafficList  *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+/* The CSS class of a verdict word ("passed", "denied", …): "verdict-ok",
+ * "verdict-modified", "verdict-unchecked" or "verdict-refused". */
+const char      *isthmus_traffic_list_verdict_class     (const char         *verdict);
 
 /* Turns untrusted bytes into text a label may show: invalid UTF-8 and NUL
  * bytes become U+FFFD, and text longer than @max_chars characters is cut
