@@ -9,9 +9,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <gtk/gtk.h>
 #include <libsoup/soup.h>
@@ -19,6 +17,7 @@
 #include "isthmus-channel.h"
 #include "isthmus-error.h"
 #include "isthmus-web-events.h"
+#include "isthmus-web-util.h"
 #include "isthmus-window-plugin.h"
 
 #define RAW_SCHEME        "isthmus-ipc"
@@ -91,48 +90,6 @@ static void
 view_state_unref (gpointer state)
 {
   g_atomic_rc_box_release_full (state, view_state_clear);
-}
-
-static char *
-random_hex (gsize n_bytes)
-{
-  g_autofree guint8 *buf = g_malloc (n_bytes);
-  GString *hex = g_string_sized_new (n_bytes * 2);
-  gsize filled = 0;
-
-  while (filled < n_bytes)
-    {
-      gssize r = getrandom (buf + filled, n_bytes - filled, 0);
-
-      if (r < 0)
-        g_error ("getrandom failed: %s", g_strerror (errno));
-      filled += (gsize)r;
-    }
-
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (hex, "%02x", buf[i]);
-
-  return g_string_free (hex, FALSE);
-}
-
-/* Compares in time independent of where the strings differ. */
-static gboolean
-secret_equal (const char *a,
-              const char *b)
-{
-  gsize la, lb;
-  guint8 diff;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-
-  la = strlen (a);
-  lb = strlen (b);
-  diff = la != lb;
-  for (gsize i = 0; i < la; i++)
-    diff |= (guint8)a[i] ^ (guint8)b[i % MAX (lb, 1)];
-
-  return diff == 0;
 }
 
 static void
@@ -667,7 +624,7 @@ raw_scheme_cb (WebKitURISchemeRequest *request,
   headers = webkit_uri_scheme_request_get_http_headers (request);
 
   if (state == NULL || state->core == NULL || headers == NULL ||
-      !secret_equal (soup_message_headers_get_one (headers, "Isthmus-Token"), state->secret))
+      !_isthmus_web_secret_equal (soup_message_headers_get_one (headers, "Isthmus-Token"), state->secret))
     {
       finish_raw_error (request, 403, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
                         "the raw request is not from this view's bridge", NULL);
@@ -806,7 +763,7 @@ _isthmus_web_events_attach_view (IsthmusWebHost           *host,
   g_set_weak_pointer (&state->view, view);
   g_set_weak_pointer (&state->core, core);
   state->label = g_strdup (label);
-  state->secret = random_hex (32);
+  state->secret = _isthmus_web_random_hex (32);
 
   install_raw_scheme (isthmus_web_host_get_context (host));
   if (ucm != NULL && world_name != NULL)

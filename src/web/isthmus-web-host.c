@@ -9,9 +9,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <libsoup/soup.h>
 
@@ -21,6 +19,7 @@
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
 #include "isthmus-web-js.h"
+#include "isthmus-web-util.h"
 
 #define HANDLER_NAME        "isthmusIpc"
 #define SCHEME              "tauri"
@@ -114,28 +113,6 @@ view_data_closure_notify (gpointer  data,
   view_data_unref (data);
 }
 
-static char *
-random_hex (gsize n_bytes)
-{
-  g_autofree guint8 *buf = g_malloc (n_bytes);
-  GString *hex = g_string_sized_new (n_bytes * 2);
-  gsize filled = 0;
-
-  while (filled < n_bytes)
-    {
-      gssize r = getrandom (buf + filled, n_bytes - filled, 0);
-
-      if (r < 0)
-        g_error ("getrandom failed: %s", g_strerror (errno));
-      filled += (gsize)r;
-    }
-
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (hex, "%02x", buf[i]);
-
-  return g_string_free (hex, FALSE);
-}
-
 char *
 _isthmus_web_host_escape_json (const char *json)
 {
@@ -227,25 +204,6 @@ fill_template (GBytes     *source,
 }
 
 static void
-finish_with_status (WebKitURISchemeRequest *request,
-                    guint                   status)
-{
-  g_autoptr(WebKitURISchemeResponse) response = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree char *body = NULL;
-  const char *phrase = soup_status_get_phrase (status);
-  gsize len;
-
-  body = g_strdup_printf ("%u %s\n", status, phrase != NULL ? phrase : "Error");
-  len = strlen (body);
-  stream = g_memory_input_stream_new_from_data (g_steal_pointer (&body), len, g_free);
-  response = webkit_uri_scheme_response_new (stream, len);
-  webkit_uri_scheme_response_set_status (response, status, phrase);
-  webkit_uri_scheme_response_set_content_type (response, "text/plain; charset=utf-8");
-  webkit_uri_scheme_request_finish_with_response (request, response);
-}
-
-static void
 uri_scheme_cb (WebKitURISchemeRequest *request,
                gpointer                user_data)
 {
@@ -263,19 +221,19 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   uri = g_uri_parse (webkit_uri_scheme_request_get_uri (request), G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL)
     {
-      finish_with_status (request, 400);
+      _isthmus_web_finish_with_status (request, 400);
       return;
     }
 
   if (g_strcmp0 (g_uri_get_host (uri), "localhost") != 0)
     {
-      finish_with_status (request, 403);
+      _isthmus_web_finish_with_status (request, 403);
       return;
     }
 
   if (data->assets == NULL)
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
 
@@ -287,7 +245,7 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   if (stream == NULL)
     {
       g_debug ("tauri:// %s: %s", path, error->message);
-      finish_with_status (request, isthmus_asset_error_to_http_status (error));
+      _isthmus_web_finish_with_status (request, isthmus_asset_error_to_http_status (error));
       return;
     }
 
@@ -701,9 +659,9 @@ isthmus_web_host_create_view (IsthmusWebHost *self,
   g_set_weak_pointer (&data->host, self);
   data->core = g_object_ref (self->core);
   data->label = g_strdup (label);
-  world_hex = random_hex (16);
+  world_hex = _isthmus_web_random_hex (16);
   data->world_name = g_strconcat ("isthmus-bridge-", world_hex, NULL);
-  token = random_hex (16);
+  token = _isthmus_web_random_hex (16);
 
   config_json = build_script_config (self, data, token);
   page_text = fill_template (self->page_source, config_json);

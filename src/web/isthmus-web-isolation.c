@@ -9,9 +9,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <libsoup/soup.h>
 
@@ -20,6 +18,7 @@
 #include "isthmus-isolation.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
+#include "isthmus-web-util.h"
 
 #define SCHEME                "isolation"
 #define CONTEXT_DATA_KEY      "isthmus-web-isolation"
@@ -96,28 +95,6 @@ isolation_free (gpointer data)
   g_clear_pointer (&self->views, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_free (self);
-}
-
-static char *
-random_token (void)
-{
-  guint8 buf[16];
-  GString *hex = g_string_sized_new (sizeof buf * 2);
-  gsize filled = 0;
-
-  while (filled < sizeof buf)
-    {
-      gssize r = getrandom (buf + filled, sizeof buf - filled, 0);
-
-      if (r < 0)
-        g_error ("getrandom failed: %s", g_strerror (errno));
-      filled += (gsize)r;
-    }
-
-  for (gsize i = 0; i < sizeof buf; i++)
-    g_string_append_printf (hex, "%02x", buf[i]);
-
-  return g_string_free (hex, FALSE);
 }
 
 gboolean
@@ -369,7 +346,7 @@ build_document (IsthmusWebIsolation  *self,
                 GError              **error)
 {
   g_autoptr(GBytes) html = NULL;
-  g_autofree char *nonce = random_token ();
+  g_autofree char *nonce = _isthmus_web_random_hex (16);
   g_autofree char *prepared = NULL;
   g_autofree char *label_json = NULL;
   g_autofree char *origin_json = NULL;
@@ -461,25 +438,6 @@ build_document (IsthmusWebIsolation  *self,
 }
 
 static void
-finish_with_status (WebKitURISchemeRequest *request,
-                    guint                   status)
-{
-  g_autoptr(WebKitURISchemeResponse) response = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree char *body = NULL;
-  const char *phrase = soup_status_get_phrase (status);
-  gsize len;
-
-  body = g_strdup_printf ("%u %s\n", status, phrase != NULL ? phrase : "Error");
-  len = strlen (body);
-  stream = g_memory_input_stream_new_from_data (g_steal_pointer (&body), len, g_free);
-  response = webkit_uri_scheme_response_new (stream, len);
-  webkit_uri_scheme_response_set_status (response, status, phrase);
-  webkit_uri_scheme_response_set_content_type (response, "text/plain; charset=utf-8");
-  webkit_uri_scheme_request_finish_with_response (request, response);
-}
-
-static void
 uri_scheme_cb (WebKitURISchemeRequest *request,
                gpointer                user_data)
 {
@@ -501,7 +459,7 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   uri = g_uri_parse (webkit_uri_scheme_request_get_uri (request), G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL || g_strcmp0 (g_uri_get_host (uri), "localhost") != 0)
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
 
@@ -509,13 +467,13 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   path = g_uri_get_path (uri);
   if (path == NULL || path[0] != '/')
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
   slash = strchr (path + 1, '/');
   if (slash != NULL && slash[1] != '\0')
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
   name = slash != NULL ? g_strndup (path + 1, slash - path - 1) : g_strdup (path + 1);
@@ -523,7 +481,7 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   token = g_hash_table_lookup (self->tokens, name);
   if (token == NULL)
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
   token->n_requests++;
@@ -534,7 +492,7 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   if (token->key == NULL || token->n_served > 0 || g_strcmp0 (label, token->label) != 0 ||
       g_uri_get_query (uri) != NULL)
     {
-      finish_with_status (request, 404);
+      _isthmus_web_finish_with_status (request, 404);
       return;
     }
 
@@ -544,7 +502,7 @@ uri_scheme_cb (WebKitURISchemeRequest *request,
   if (document == NULL)
     {
       g_warning ("The isolation app could not be read: %s", error->message);
-      finish_with_status (request, 500);
+      _isthmus_web_finish_with_status (request, 500);
       return;
     }
 
@@ -798,7 +756,7 @@ isthmus_web_isolation_handle_message (IsthmusWebIsolation      *self,
           return TRUE;
         }
 
-      name = random_token ();
+      name = _isthmus_web_random_hex (16);
       token = g_new0 (Token, 1);
       token->label = g_strdup (label);
       token->key = g_steal_pointer (&state->key);
