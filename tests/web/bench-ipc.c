@@ -23,6 +23,7 @@
 #include "isthmus-core.h"
 #include "isthmus-core-raw.h"
 #include "isthmus-demo-commands.h"
+#include "isthmus-web-host-private.h"
 #include "isthmus-web-host.h"
 
 #define WAIT_TIMEOUT_MS 300000
@@ -185,35 +186,44 @@ run_js (WebKitWebView  *view,
   return figures;
 }
 
-/* The floor, run in the raw handler's own world; the same shape as
+/* A round-trip loop in the world of a handler: the same shape as
  * bench.js, with the message text Isthmus would post. */
+#define ROUND_TRIP_BODY(HANDLER, CHECK) \
+  "const h = window.webkit.messageHandlers." HANDLER ";" \
+  "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});" \
+  "const times = [];" \
+  "for (let i = 0; i < 10; i++) await h.postMessage (text);" \
+  "for (let i = 0; i < iterations; i += batch) {" \
+  "  const t0 = performance.now ();" \
+  "  for (let j = 0; j < batch; j++) {" \
+  "    const r = await h.postMessage (text);" \
+  "    " CHECK \
+  "  }" \
+  "  times.push ((performance.now () - t0) / batch);" \
+  "}" \
+  "let next = 0, done = 0;" \
+  "const t0 = performance.now ();" \
+  "await new Promise ((resolve, reject) => {" \
+  "  function launch () {" \
+  "    if (next >= total) return;" \
+  "    next++;" \
+  "    h.postMessage (text).then (() => { done++; if (done === total) resolve (); else launch (); }, reject);" \
+  "  }" \
+  "  for (let i = 0; i < inflight; i++) launch ();" \
+  "});" \
+  "const elapsed = performance.now () - t0;" \
+  "const sorted = times.slice ().sort ((a, b) => a - b);" \
+  "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000," \
+  "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: total / elapsed * 1000});"
+
+/* The floor: a bare handler with reply that echoes the string. */
 static const char raw_body[] =
-  "const h = window.webkit.messageHandlers." RAW_HANDLER ";"
-  "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
-  "const times = [];"
-  "for (let i = 0; i < 10; i++) await h.postMessage (text);"
-  "for (let i = 0; i < iterations; i += batch) {"
-  "  const t0 = performance.now ();"
-  "  for (let j = 0; j < batch; j++) {"
-  "    const r = await h.postMessage (text);"
-  "    if (r.length !== text.length) throw new Error ('bad echo');"
-  "  }"
-  "  times.push ((performance.now () - t0) / batch);"
-  "}"
-  "let next = 0, done = 0;"
-  "const t0 = performance.now ();"
-  "await new Promise ((resolve, reject) => {"
-  "  function launch () {"
-  "    if (next >= total) return;"
-  "    next++;"
-  "    h.postMessage (text).then (() => { done++; if (done === total) resolve (); else launch (); }, reject);"
-  "  }"
-  "  for (let i = 0; i < inflight; i++) launch ();"
-  "});"
-  "const elapsed = performance.now () - t0;"
-  "const sorted = times.slice ().sort ((a, b) => a - b);"
-  "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000,"
-  "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: total / elapsed * 1000});";
+  ROUND_TRIP_BODY (RAW_HANDLER, "if (r.length !== text.length) throw new Error ('bad echo');");
+
+/* The core alone: Isthmus's own handler, posted to from the bridge's world
+ * (no page script, no @tauri-apps/api, no bridge). */
+static const char core_body[] =
+  ROUND_TRIP_BODY ("isthmusIpc", "if (typeof r !== 'string') throw new Error ('bad reply');");
 
 typedef struct
 {
@@ -343,6 +353,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *raw_world = NULL;
+  const char *bridge_world;
   WebKitUserContentManager *ucm;
   WebKitWebView *view;
   GtkWindow *window;
@@ -383,6 +394,7 @@ main (int   argc,
                     G_CALLBACK (raw_message_cb), NULL);
   webkit_user_content_manager_register_script_message_handler_with_reply (ucm, RAW_HANDLER, raw_world);
 
+  bridge_world = _isthmus_web_host_get_world_name (host, view);
   webkit_web_view_load_uri (view, "tauri://localhost/web/pages/bench.html");
   if (!wait_for_flag (&bench_ready))
     g_error ("the benchmark page did not load");
@@ -390,9 +402,10 @@ main (int   argc,
   g_print ("Isthmus IPC round trips, one web process (WebKitGTK %u.%u.%u)\n",
            webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
   g_print ("floor = bare script message handler with reply echoing the string;\n"
+           "core = the same message posted to Isthmus's handler from the bridge world (core pipeline only);\n"
            "isthmus = @tauri-apps/api invoke('echo', {value}) through page script, bridge and core;\n"
-           "ratio = how many times slower the full invoke is.\n\n");
-  g_print ("%-7s %-26s %14s %14s %8s\n", "payload", "measure", "floor", "isthmus", "ratio");
+           "ratio = how many times slower the full invoke is than the floor.\n\n");
+  g_print ("%-7s %-26s %14s %14s %14s %8s\n", "payload", "measure", "floor", "core", "isthmus", "ratio");
 
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     {
@@ -401,14 +414,15 @@ main (int   argc,
       g_autofree char *median = g_strdup_printf ("median, batches of %d", w->batch);
       g_autofree char *par = g_strdup_printf ("%d in flight, n=%d", w->inflight, w->total);
       Figures raw = run_js (view, raw_world, raw_body, w);
+      Figures core_only = run_js (view, bridge_world, core_body, w);
       Figures full = run_js (view, NULL, full_body, w);
 
-      g_print ("%-7s %-26s %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
-               raw.mean_us, full.mean_us, full.mean_us / raw.mean_us);
-      g_print ("%-7s %-26s %11.1f µs %11.1f µs %7.2fx\n", "", median,
-               raw.median_us, full.median_us, full.median_us / raw.median_us);
-      g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %7.2fx\n", "", par,
-               raw.calls_per_second, full.calls_per_second,
+      g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
+               raw.mean_us, core_only.mean_us, full.mean_us, full.mean_us / raw.mean_us);
+      g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", "", median,
+               raw.median_us, core_only.median_us, full.median_us, full.median_us / raw.median_us);
+      g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %9.0f /s   %7.2fx\n", "", par,
+               raw.calls_per_second, core_only.calls_per_second, full.calls_per_second,
                raw.calls_per_second / full.calls_per_second);
     }
 
