@@ -194,8 +194,9 @@ main (int   argc,
   g_print ("Isthmus invoke('echo') round trip, sequential means, brownfield vs isolation "
            "(bundled passthrough hook), WebKitGTK %u.%u.%u\n",
            webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
-  g_print ("split: hook, encrypt (frame clocks, 1 ms granularity in WebKit), transport "
-           "(frame to core, wall clocks), decrypt (core, µs)\n\n");
+  g_print ("split, means in µs: hook and encrypt (timed in the frame; its timer has about\n"
+           "1 ms granularity, so single values are coarse), transport (the postMessage hops to\n"
+           "and from the frame, on the bridge's clock), decrypt (in the core)\n\n");
   g_print ("%-7s %12s %12s %7s   %8s %8s %9s %8s\n", "payload", "brownfield", "isolation", "ratio",
            "hook", "encrypt", "transport", "decrypt");
 
