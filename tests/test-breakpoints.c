@@ -11,63 +11,10 @@
 
 #include "isthmus-breakpoints.h"
 #include "isthmus-core.h"
+#include "isthmus-test-util.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-error.h"
 #include "isthmus-isolation.h"
-
-typedef struct
-{
-  int       calls;
-  gboolean  ok;
-  char     *json;
-  char     *code;
-} Reply;
-
-static void
-reply_clear (Reply *reply)
-{
-  g_clear_pointer (&reply->json, g_free);
-  g_clear_pointer (&reply->code, g_free);
-  reply->calls = 0;
-}
-
-static void
-reply_cb (const IsthmusReply *r,
-          gpointer            user_data)
-{
-  Reply *reply = user_data;
-
-  reply->calls++;
-  reply->ok = r->ok;
-  g_free (reply->json);
-  reply->json = g_strndup (r->json, r->json_length);
-  g_free (reply->code);
-  reply->code = g_strdup (r->code);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (const int *counter,
-            int        target)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (*counter < target && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
 
 static void
 drain (void)
