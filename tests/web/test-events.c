@@ -283,6 +283,34 @@ test_unsupported (void)
   run_case ("unsupported");
 }
 
+/* Window "other" cannot call what only "main" may, through the real
+ * @tauri-apps/api, and gets Tauri's text. */
+static void
+test_acl_windows (void)
+{
+  static const char capabilities[] =
+    "[{\"identifier\": \"both\", \"windows\": [\"main\", \"other\"],"
+    "  \"permissions\": [\"core:default\", \"allow-test-report\"]},"
+    " {\"identifier\": \"main-only\", \"windows\": [\"main\"],"
+    "  \"permissions\": [\"allow-greet\"]}]";
+  IsthmusAcl *acl = isthmus_core_get_acl (fixture.core);
+  g_autoptr(IsthmusExchange) denied = NULL;
+
+  g_assert_true (isthmus_acl_load_data (acl, capabilities, strlen (capabilities), "test.json"));
+
+  run_case ("acl-main");
+  load_case (fixture.views[1], "acl-other");
+  check_report ("acl-other");
+
+  denied = find_record (ISTHMUS_EXCHANGE_INVOKE, "greet");
+  g_assert_nonnull (denied);
+  g_assert_cmpstr (isthmus_exchange_get_window_label (denied), ==, "other");
+  g_assert_cmpstr (isthmus_exchange_get_error_code (denied), ==, "ACL_DENIED");
+  g_assert_nonnull (strstr (isthmus_exchange_get_acl_text (denied), "allow-greet"));
+
+  isthmus_acl_clear (acl);
+}
+
 static void
 test_cross_window (void)
 {
@@ -367,6 +395,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/raw/four-mib", test_raw);
   g_test_add_func ("/isthmus/windows/current", test_window);
   g_test_add_func ("/isthmus/windows/unsupported", test_unsupported);
+  g_test_add_func ("/isthmus/acl/two-windows", test_acl_windows);
 
   setup_fixture ();
   ret = g_test_run ();

@@ -206,6 +206,24 @@ const cases = {
     return text;
   },
 
+  /* Capabilities by window: "main" may greet, "other" may not, whatever
+   * label it puts in its arguments. */
+  async 'acl-main' () {
+    const reply = await invoke ('greet', { name: 'main' });
+    check (typeof reply === 'string' && reply.startsWith ('Hello, main'), 'greet from main: ' + reply);
+    return reply;
+  },
+
+  async 'acl-other' () {
+    check (getCurrentWindow ().label === 'other', 'label ' + getCurrentWindow ().label);
+    const e = await rejectionOf (invoke ('greet', { name: 'other' }));
+    check (e === 'Command greet not allowed by ACL', 'greet from other: ' + JSON.stringify (e));
+    const e2 = await rejectionOf (invoke ('greet', { name: 'x', label: 'main', window: 'main', webview: 'main' },
+                                          { headers: { 'Tauri-Window': 'main' } }));
+    check (e2 === 'Command greet not allowed by ACL', 'spoofed label: ' + JSON.stringify (e2));
+    return e;
+  },
+
   /* In "main": emits by target, then "done". */
   async 'cross-emit' () {
     let mine = 0;
