@@ -741,6 +741,71 @@ test_acl (void)
   reply_clear (&reply);
 }
 
+/* Flood limits (threat T15): over the in-flight cap or the token bucket a
+ * call is refused at once with RATE_LIMITED, never dropped; other windows
+ * are not affected. */
+static void
+test_rate_limits (void)
+{
+  g_autoptr(IsthmusCore) core = new_core ();
+  g_autofree Reply *slow = g_new0 (Reply, 8);
+  Reply reply = { 0 };
+  int limited = 0;
+  int answered = 0;
+
+  /* Four slow calls fill an in-flight cap of four; the fifth is refused. */
+  isthmus_core_set_rate_limits (core, 4, 0, 1);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static ("{\"cmd\":\"slow\",\"payload\":{\"ms\":200}}", 35);
+      isthmus_core_handle_message (core, "main", bytes, reply_cb, &slow[i]);
+    }
+  g_assert_cmpint (slow[4].calls, ==, 1);
+  g_assert_cmpstr (slow[4].code, ==, "RATE_LIMITED");
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (slow[i].calls, ==, 0);
+
+  /* Another window still gets through. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static ("{\"cmd\":\"echo\",\"payload\":{\"value\":1}}", 36);
+    isthmus_core_handle_message (core, "other", bytes, reply_cb, &reply);
+    wait_until (&reply.calls, 1);
+    g_assert_true (reply.ok);
+    reply_clear (&reply);
+  }
+
+  for (guint i = 0; i < 4; i++)
+    wait_until (&slow[i].calls, 1);
+  for (guint i = 0; i < 5; i++)
+    reply_clear (&slow[i]);
+
+  /* A bucket of 100 with a slow refill: a burst of 300 gets about 100
+   * through and the rest refused, each with exactly one reply. */
+  isthmus_core_set_rate_limits (core, 0, 10, 100);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static ("{\"cmd\":\"echo\",\"payload\":{\"value\":1}}", 36);
+
+      reply_clear (&reply);
+      isthmus_core_handle_message (core, "main", bytes, reply_cb, &reply);
+      wait_until (&reply.calls, 1);
+      g_assert_cmpint (reply.calls, ==, 1);
+      if (reply.ok)
+        answered++;
+      else
+        {
+          g_assert_cmpstr (reply.code, ==, "RATE_LIMITED");
+          limited++;
+        }
+    }
+  reply_clear (&reply);
+
+  g_test_message ("%d answered, %d limited", answered, limited);
+  g_assert_cmpint (answered + limited, ==, 300);
+  g_assert_cmpint (answered, >=, 100);
+  g_assert_cmpint (answered, <, 150);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/core/record", test_record);
   g_test_add_func ("/isthmus/core/record-pending", test_record_pending);
   g_test_add_func ("/isthmus/core/acl", test_acl);
+  g_test_add_func ("/isthmus/core/rate-limits", test_rate_limits);
 
   return g_test_run ();
 }

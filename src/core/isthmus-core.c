@@ -39,7 +39,20 @@ struct _IsthmusCore
 
   /* Requests waiting for their handler, oldest first. */
   GQueue             pending;
+
+  /* Flood limits per webview (threat T15): in-flight cap and a token
+   * bucket; over them a call is refused at once, never dropped. */
+  guint              max_in_flight;
+  double             rate_per_second;
+  double             rate_burst;
+  GHashTable        *buckets;   /* label → Bucket */
 };
+
+typedef struct
+{
+  double tokens;
+  gint64 updated_us;
+} Bucket;
 
 G_DEFINE_FINAL_TYPE (IsthmusCore, isthmus_core, G_TYPE_OBJECT)
 
@@ -343,6 +356,7 @@ isthmus_core_dispose (GObject *object)
   g_clear_object (&self->acl);
   g_clear_object (&self->event_bus);
   g_clear_object (&self->last_exchange);
+  g_clear_pointer (&self->buckets, g_hash_table_unref);
 
   G_OBJECT_CLASS (isthmus_core_parent_class)->dispose (object);
 }
@@ -365,6 +379,10 @@ isthmus_core_init (IsthmusCore *self)
   isthmus_event_bus_register_commands (self->event_bus, self->registry);
   self->limits.max_bytes = ISTHMUS_JSON_GUARD_DEFAULT_MAX_BYTES;
   self->limits.max_depth = ISTHMUS_JSON_GUARD_DEFAULT_MAX_DEPTH;
+  self->max_in_flight = ISTHMUS_CORE_DEFAULT_MAX_IN_FLIGHT;
+  self->rate_per_second = ISTHMUS_CORE_DEFAULT_RATE;
+  self->rate_burst = ISTHMUS_CORE_DEFAULT_BURST;
+  self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->pending);
 }
 
@@ -646,6 +664,87 @@ pass_gates (Request               *request,
   start_handler (request, payload);
 }
 
+/* Refuses a call from @webview_label when it has max_in_flight calls
+ * waiting for their handlers, or when its token bucket is empty. */
+static gboolean
+check_rate (IsthmusCore  *self,
+            const char   *webview_label,
+            gint64        now_us,
+            GError      **error)
+{
+  const char *label = webview_label != NULL ? webview_label : "";
+  Bucket *bucket;
+  guint in_flight = 0;
+
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      Request *pending = l->data;
+
+      if (g_strcmp0 (pending->webview_label, label) == 0)
+        in_flight++;
+    }
+
+  if (self->max_in_flight > 0 && in_flight >= self->max_in_flight)
+    {
+      g_set_error (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_RATE_LIMITED,
+                   "RATE_LIMITED: %u calls of this window are still waiting for an answer", in_flight);
+      return FALSE;
+    }
+
+  if (self->rate_per_second <= 0)
+    return TRUE;
+
+  bucket = g_hash_table_lookup (self->buckets, label);
+  if (bucket == NULL)
+    {
+      bucket = g_new0 (Bucket, 1);
+      bucket->tokens = self->rate_burst;
+      bucket->updated_us = now_us;
+      g_hash_table_insert (self->buckets, g_strdup (label), bucket);
+    }
+
+  bucket->tokens = MIN (self->rate_burst,
+                        bucket->tokens + (now_us - bucket->updated_us) * self->rate_per_second / G_USEC_PER_SEC);
+  bucket->updated_us = now_us;
+
+  if (bucket->tokens < 1.0)
+    {
+      guint retry_ms = (guint)((1.0 - bucket->tokens) * 1000.0 / self->rate_per_second) + 1;
+
+      g_set_error (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_RATE_LIMITED,
+                   "RATE_LIMITED: more than %.0f calls a second from this window; retry after %u ms",
+                   self->rate_per_second, retry_ms);
+      return FALSE;
+    }
+
+  bucket->tokens -= 1.0;
+  return TRUE;
+}
+
+/**
+ * isthmus_core_set_rate_limits:
+ * @self: an #IsthmusCore
+ * @max_in_flight: calls of one webview that may wait for their handler at
+ *   once (0: no cap)
+ * @per_second: sustained calls a second per webview (0: no bucket)
+ * @burst: calls a webview may make at once before the rate applies
+ *
+ * Sets the flood limits (defaults: 1024 in flight, 5,000/s, 20,000 burst).
+ */
+void
+isthmus_core_set_rate_limits (IsthmusCore *self,
+                              guint        max_in_flight,
+                              double       per_second,
+                              double       burst)
+{
+  g_return_if_fail (ISTHMUS_IS_CORE (self));
+
+  self->max_in_flight = max_in_flight;
+  self->rate_per_second = MAX (per_second, 0.0);
+  self->rate_burst = MAX (burst, 1.0);
+  g_hash_table_remove_all (self->buckets);
+}
+
 /**
  * isthmus_core_handle_message:
  * @self: an #IsthmusCore
@@ -704,6 +803,14 @@ isthmus_core_handle_message (IsthmusCore      *self,
    * recorder is paused and the reply left already. */
   g_set_object (&self->last_exchange, exchange);
   isthmus_recorder_add (self->recorder, exchange);
+
+  if (!check_rate (self, webview_label, request->arrival_us, &error))
+    {
+      _isthmus_isolation_frame_clear (&frame);
+      finish_with_error (request, error);
+      request_free (request);
+      return exchange;
+    }
 
   /* Isolation: only an authentic envelope whose hook let the call pass
    * goes on, as the hooked message, exactly like brownfield. */

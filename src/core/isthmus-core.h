@@ -74,6 +74,14 @@ IsthmusExchange *isthmus_core_handle_message (IsthmusCore             *self,
 void             isthmus_core_cancel_webview (IsthmusCore             *self,
                                               const char              *webview_label);
 guint            isthmus_core_get_n_pending  (IsthmusCore             *self);
+#define ISTHMUS_CORE_DEFAULT_MAX_IN_FLIGHT 1024
+#define ISTHMUS_CORE_DEFAULT_RATE          5000.0
+#define ISTHMUS_CORE_DEFAULT_BURST         20000.0
+
+void             isthmus_core_set_rate_limits (IsthmusCore            *self,
+                                               guint                   max_in_flight,
+                                               double                  per_second,
+                                               double                  burst);
 IsthmusExchange *isthmus_core_record_lifecycle (IsthmusCore           *self,
                                                 const char            *window_label,
                                                 const char            *what,
