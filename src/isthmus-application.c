@@ -20,6 +20,7 @@
 #include "isthmus-config.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-hook-runner.h"
+#include "isthmus-prototype-window.h"
 #include "isthmus-record-writer.h"
 #include "isthmus-web-host.h"
 #include "isthmus-web-reload.h"
@@ -282,7 +283,30 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* The prototyping window: one per application, raised when open. */
+static void
+prototype_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  IsthmusApplication *self = user_data;
+  IsthmusPrototypeWindow *window = NULL;
+
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (ISTHMUS_IS_PROTOTYPE_WINDOW (l->data))
+        window = l->data;
+    }
+
+  if (window == NULL)
+    window = isthmus_prototype_window_new (GTK_APPLICATION (self), self->core, self->host, self->mocks,
+                                           self->config != NULL ? isthmus_config_get_isolation_dir (self->config) : NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
+  { "prototype", prototype_action },
   { "quit", quit_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
@@ -622,6 +646,7 @@ isthmus_application_startup (GApplication *application)
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
+    { "app.prototype", { "<Control><Shift>p", NULL } },
     { "win.find", { "<Control>f", NULL } },
     { "win.clear-traffic", { "<Control>l", NULL } },
     { "win.pause-traffic", { "<Control>p", NULL } },

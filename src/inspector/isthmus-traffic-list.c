@@ -1095,7 +1095,9 @@ isthmus_traffic_list_init (IsthmusTrafficList *self)
   gtk_custom_filter_set_filter_func (self->custom_filter, custom_filter_func, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.cancel-export", FALSE);
 
-  gtk_column_view_sort_by_column (self->column_view, self->time_column, GTK_SORT_ASCENDING);
+  /* No sort column by default: the recorder is already in time order, and
+   * a sorter with no column lets the sort model pass records through
+   * instead of sorting the whole list on every batch. */
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (filter_items_changed_cb), self, G_CONNECT_SWAPPED);
