@@ -174,6 +174,8 @@ settings_changed_cb (IsthmusApplication *self,
 {
   if (g_strcmp0 (key, "color-scheme") == 0)
     apply_color_scheme (self);
+  else if (g_strcmp0 (key, "isolation-block-silently") == 0)
+    isthmus_core_set_block_silently (self->core, g_settings_get_boolean (self->settings, key));
   else if (g_strcmp0 (key, "ring-capacity") == 0 ||
            g_strcmp0 (key, "max-message-bytes") == 0 ||
            g_strcmp0 (key, "max-json-depth") == 0)
@@ -670,6 +672,8 @@ isthmus_application_startup (GApplication *application)
   /* The list takes new records in batches, never inside the IPC path. */
   isthmus_recorder_set_batch_interval (isthmus_core_get_recorder (self->core), RECORDER_BATCH_MS);
   apply_limits (self);
+  isthmus_core_set_block_silently (self->core,
+                                   g_settings_get_boolean (self->settings, "isolation-block-silently"));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
 

@@ -632,9 +632,13 @@ isthmus_window_constructed (GObject *object)
       g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
       g_autoptr(GAction) color_scheme = g_settings_create_action (self->settings, "color-scheme");
       g_autoptr(GAction) relative_time = g_settings_create_action (self->settings, "relative-time");
+      g_autoptr(GAction) block_silently = g_settings_create_action (self->settings, "isolation-block-silently");
+      g_autoptr(GAction) acl_mode = g_settings_create_action (self->settings, "acl-mode");
 
       g_action_map_add_action (G_ACTION_MAP (group), color_scheme);
       g_action_map_add_action (G_ACTION_MAP (group), relative_time);
+      g_action_map_add_action (G_ACTION_MAP (group), block_silently);
+      g_action_map_add_action (G_ACTION_MAP (group), acl_mode);
       gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
 
       g_settings_bind (self->settings, "relative-time",

@@ -231,6 +231,34 @@ test_blocked (Fixture       *f,
   reply_clear (&reply);
 }
 
+/* Tauri's behaviour, when chosen: a blocked call is recorded but not
+ * answered until its page goes away. */
+static void
+test_blocked_silently (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *header = "{\"verdict\":\"blocked\",\"reason\":\"no\",\"hookUs\":1,\"reads\":[],\"lint\":[]}";
+  const char *msg = "{\"cmd\":\"bump\",\"callback\":1,\"error\":2,\"payload\":{}}";
+  g_autoptr(GBytes) m = sealed (f, 1, "bump", header, msg);
+  IsthmusExchange *exchange;
+  Reply reply = { 0 };
+
+  isthmus_core_set_block_silently (f->core, TRUE);
+  exchange = send (f, m, &reply);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpint (reply.calls, ==, 0);
+  g_assert_cmpint (bumps, ==, 0);
+  g_assert_cmpstr (isthmus_exchange_get_isolation_verdict (exchange), ==, "blocked");
+  g_assert_nonnull (strstr (isthmus_exchange_get_note (exchange), "not answered"));
+
+  isthmus_core_cancel_webview (f->core, "main");
+  g_assert_cmpint (reply.calls, ==, 1);
+  g_assert_cmpstr (reply.code, ==, "WEBVIEW_GONE");
+  reply_clear (&reply);
+}
+
 static void
 test_replay (Fixture       *f,
              gconstpointer  data)
@@ -419,6 +447,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add ("/isthmus/isolation-core/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("passed", test_passed);
   ADD ("modified", test_modified);
+  ADD ("blocked-silently", test_blocked_silently);
   ADD ("blocked", test_blocked);
   ADD ("replay", test_replay);
   ADD ("not-envelope", test_not_envelope);

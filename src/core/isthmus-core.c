@@ -46,6 +46,11 @@ struct _IsthmusCore
   double             rate_per_second;
   double             rate_burst;
   GHashTable        *buckets;   /* label → Bucket */
+
+  /* Tauri's behaviour for blocked calls, when chosen: no answer until the
+   * page goes away (then WEBVIEW_GONE, which the page never sees). */
+  gboolean           block_silently;
+  GPtrArray         *silent;    /* Request *, owned */
 };
 
 typedef struct
@@ -332,6 +337,25 @@ invocation_reply_cb (IsthmusInvocation *invocation,
   finish_request (request, ok, value, error);
 }
 
+/* Answers the silently blocked calls of @webview_label (NULL: all). */
+static void
+answer_silent (IsthmusCore  *self,
+               const char   *webview_label,
+               const GError *error)
+{
+  for (guint i = self->silent->len; i > 0; i--)
+    {
+      Request *request = g_ptr_array_index (self->silent, i - 1);
+
+      if (webview_label != NULL && g_strcmp0 (request->webview_label, webview_label) != 0)
+        continue;
+
+      g_ptr_array_remove_index (self->silent, i - 1);
+      finish_with_error (request, error);
+      request_free (request);
+    }
+}
+
 static void
 isthmus_core_dispose (GObject *object)
 {
@@ -349,6 +373,12 @@ isthmus_core_dispose (GObject *object)
       Request *request = self->pending.head->data;
 
       isthmus_invocation_cancel (request->invocation, error);
+    }
+
+  if (self->silent != NULL)
+    {
+      answer_silent (self, NULL, error);
+      g_clear_pointer (&self->silent, g_ptr_array_unref);
     }
 
   g_clear_object (&self->registry);
@@ -383,6 +413,7 @@ isthmus_core_init (IsthmusCore *self)
   self->rate_per_second = ISTHMUS_CORE_DEFAULT_RATE;
   self->rate_burst = ISTHMUS_CORE_DEFAULT_BURST;
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->silent = g_ptr_array_new ();
   g_queue_init (&self->pending);
 }
 
@@ -664,6 +695,11 @@ pass_gates (Request               *request,
   start_handler (request, payload);
 }
 
+static gboolean hold_blocked (IsthmusCore     *self,
+                              Request         *request,
+                              IsthmusExchange *exchange,
+                              const GError    *error);
+
 /* Refuses a call from @webview_label when it has max_in_flight calls
  * waiting for their handlers, or when its token bucket is empty. */
 static gboolean
@@ -818,6 +854,8 @@ isthmus_core_handle_message (IsthmusCore      *self,
     {
       hooked = _isthmus_isolation_open (isolation, webview_label, &frame, exchange, &error);
       _isthmus_isolation_frame_clear (&frame);
+      if (hooked == NULL && hold_blocked (self, request, exchange, error))
+        return exchange;
       if (hooked == NULL)
         {
           finish_with_error (request, error);
@@ -915,6 +953,55 @@ isthmus_core_cancel_webview (IsthmusCore *self,
 
   for (guint i = 0; i < doomed->len; i++)
     isthmus_invocation_cancel (g_ptr_array_index (doomed, i), error);
+
+  answer_silent (self, webview_label, error);
+}
+
+/**
+ * isthmus_core_set_block_silently:
+ * @self: an #IsthmusCore
+ * @silently: %TRUE for Tauri's behaviour
+ *
+ * By default a call the isolation hook blocks is rejected at once with
+ * ISOLATION_BLOCKED. With @silently, it is recorded as blocked but not
+ * answered, as in Tauri (the page's promise stays pending), until its page
+ * goes away. At most the in-flight limit of such calls are kept per
+ * webview; beyond that they are answered as usual.
+ */
+void
+isthmus_core_set_block_silently (IsthmusCore *self,
+                                 gboolean     silently)
+{
+  g_return_if_fail (ISTHMUS_IS_CORE (self));
+
+  self->block_silently = !!silently;
+}
+
+static gboolean
+hold_blocked (IsthmusCore     *self,
+              Request         *request,
+              IsthmusExchange *exchange,
+              const GError    *error)
+{
+  guint held = 0;
+
+  if (!self->block_silently ||
+      !g_error_matches (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_ISOLATION_BLOCKED))
+    return FALSE;
+
+  for (guint i = 0; i < self->silent->len; i++)
+    {
+      Request *other = g_ptr_array_index (self->silent, i);
+
+      if (g_strcmp0 (other->webview_label, request->webview_label) == 0)
+        held++;
+    }
+  if (self->max_in_flight > 0 && held >= self->max_in_flight)
+    return FALSE;
+
+  isthmus_exchange_set_note (exchange, "blocked and not answered, as in Tauri");
+  g_ptr_array_add (self->silent, request);
+  return TRUE;
 }
 
 guint

@@ -82,6 +82,8 @@ void             isthmus_core_set_rate_limits (IsthmusCore            *self,
                                                guint                   max_in_flight,
                                                double                  per_second,
                                                double                  burst);
+void             isthmus_core_set_block_silently (IsthmusCore          *self,
+                                                  gboolean              silently);
 IsthmusExchange *isthmus_core_record_lifecycle (IsthmusCore           *self,
                                                 const char            *window_label,
                                                 const char            *what,

@@ -974,12 +974,15 @@ append_step (GString    *out,
              const char *name,
              gint64      us)
 {
+  g_autofree char *number = NULL;
+
   if (us < 0)
     return;
   if (out->len > 0)
     g_string_append (out, " · ");
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, us);
   /* Translators: a pipeline step and its duration, "hook 12 µs". */
-  g_string_append_printf (out, _("%s %" G_GINT64_FORMAT " µs"), name, us);
+  g_string_append_printf (out, _("%s %s µs"), name, number);
 }
 
 static void
@@ -1018,14 +1021,16 @@ update_overview (IsthmusDetailView *self)
   IsthmusExchange *exchange = self->exchange;
   IsthmusAclVerdict *acl = isthmus_exchange_get_acl_verdict (exchange);
   const char *note = isthmus_exchange_get_note (exchange);
+  g_autofree char *id_text = NULL;
   g_autofree char *command = NULL;
   g_autofree char *title = NULL;
   g_autofree char *status = NULL;
   g_autoptr(GString) acl_text = g_string_new (NULL);
 
   command = sanitize (isthmus_exchange_get_command (exchange) != NULL ? isthmus_exchange_get_command (exchange) : "");
+  id_text = g_strdup_printf ("%" G_GUINT64_FORMAT, isthmus_exchange_get_id (exchange));
   /* Translators: "#12 invoke greet". */
-  title = g_strdup_printf (_("#%" G_GUINT64_FORMAT " %s %s"), isthmus_exchange_get_id (exchange),
+  title = g_strdup_printf (_("#%s %s %s"), id_text,
                            isthmus_exchange_get_kind_name (exchange), command);
   gtk_label_set_text (self->title_label, title);
 

@@ -293,11 +293,14 @@ static char *
 format_us (gpointer unused,
            gint64   us)
 {
+  g_autofree char *number = NULL;
+
   if (us < 0)
     return g_strdup ("–");
 
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, us);
   /* Translators: a duration in microseconds. */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
+  return g_strdup_printf (_("%s µs"), number);
 }
 
 static char *
