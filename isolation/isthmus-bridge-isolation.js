@@ -16,8 +16,14 @@
  *    iframe.contentWindow of the iframe it created, and only trusted
  *    `message` events whose source is that window are taken as replies,
  *  - queues requests until the frame says it is ready (10 s at most),
- *  - and defines window.__isthmusIsolationSend (in this world only), which
- *    isthmus-bridge.js calls instead of posting plaintext.
+ *  - defines window.__isthmusIsolationSend (in this world only), which
+ *    isthmus-bridge.js calls instead of posting plaintext,
+ *  - and window.__isthmusIsolationReplaceFrame, which the web layer calls
+ *    when the isolation app was saved: a new frame from a new token ("H+",
+ *    which the core answers only when the web layer armed it just before),
+ *    a switch once it is ready, the old frame kept until the calls handed
+ *    to it are answered ("H-<epoch>" then ends its epoch). The page is not
+ *    reloaded.
  *
  * Why window.postMessage and not a private MessagePort: a MessagePort
  * round trip costs about 1 ms in WebKitGTK, window.postMessage about
@@ -73,12 +79,20 @@
   if (handler === undefined)
     return;
 
+  const RETIRE_TIMEOUT_MS = 30000;
+
   let state = 'starting';
   let deadReason = null;
   let url = null;
-  let iframe = null;
-  let frameWindow = null;
-  let loads = 0;
+  let epoch = 0;
+  let watching = false;
+  /* The frame new calls go to; every frame of ours in the page (the
+   * current one, one being loaded to replace it, old ones still answering
+   * calls handed to them before a switch). */
+  let current = null;
+  const frames = new Set ();
+  let replacing = null;
+  const readyWaiters = [];
   const queue = [];
   const waiting = new Map ();
   const idBytes = new Uint32Array (4);
@@ -112,22 +126,55 @@
     for (const entry of waiting.values ())
       entry.reject (unavailable (reason));
     waiting.clear ();
+    for (const waiter of readyWaiters.splice (0))
+      waiter.reject (unavailable (reason));
+    for (const frame of frames)
+      if (frame.fail !== null)
+        frame.fail (unavailable (reason));
+  }
+
+  /* Removes an old frame once the calls handed to it are answered, and
+   * lets the core forget its epoch. */
+  function maybeRetire (frame) {
+    if (!frame.retiring || frame.inFlight > 0 || !frames.has (frame))
+      return;
+    frames.delete (frame);
+    frame.iframe.remove ();
+    handler.postMessage ('H-' + frame.epoch).catch (function () {});
+  }
+
+  function settled (frame) {
+    frame.inFlight--;
+    maybeRetire (frame);
   }
 
   function dispatch (entry) {
-    if (!iframe.isConnected || iframe.contentWindow !== frameWindow)
+    const frame = current;
+    if (!frame.iframe.isConnected || frame.iframe.contentWindow !== frame.window)
       {
         die ('the isolation frame was removed from the page');
         entry.reject (unavailable (deadReason));
         return;
       }
+    entry.frame = frame;
+    frame.inFlight++;
     waiting.set (entry.id, entry);
     entry.sentAt = performance.now ();
-    frameWindow.postMessage ({ t: 'req', id: entry.id, text: entry.text }, '*');
+    frame.window.postMessage ({ t: 'req', id: entry.id, text: entry.text }, '*');
+  }
+
+  function frameOf (source) {
+    for (const frame of frames)
+      if (frame.window === source)
+        return frame;
+    return null;
   }
 
   function onFrameMessage (event) {
-    if (frameWindow === null || event.source !== frameWindow || !event.isTrusted || state === 'dead')
+    if (!event.isTrusted || state === 'dead')
+      return;
+    const frame = frameOf (event.source);
+    if (frame === null)
       return;
     const data = event.data;
     if (data === null || typeof data !== 'object')
@@ -136,11 +183,23 @@
     switch (data.t)
       {
       case 'ready':
-        if (state !== 'loading')
+        if (frame.ready)
+          return;
+        frame.ready = true;
+        if (frame.fail !== null)
+          {
+            /* A replacement: the switch happens in replaceFrame (). */
+            frame.fail = null;
+            frame.onReady ();
+            return;
+          }
+        if (state !== 'loading' || frame !== current)
           return;
         state = 'ready';
         for (const entry of queue.splice (0))
           dispatch (entry);
+        for (const waiter of readyWaiters.splice (0))
+          waiter.resolve ();
         break;
 
       case 'env':
@@ -148,7 +207,7 @@
           const id = data.id;
           const env = data.env;
           const entry = typeof id === 'string' ? waiting.get (id) : undefined;
-          if (entry === undefined || typeof env !== 'string')
+          if (entry === undefined || entry.frame !== frame || typeof env !== 'string')
             return;
           waiting.delete (id);
           const frameLegUs = Math.round ((performance.now () - entry.sentAt) * 1000);
@@ -162,9 +221,12 @@
           catch (e)
             {
               entry.reject (e);
+              settled (frame);
               return;
             }
-          promise.then (entry.resolve, entry.reject);
+          promise.then (entry.resolve, entry.reject).finally (function () {
+            settled (frame);
+          });
         }
         break;
 
@@ -172,10 +234,11 @@
         {
           const id = data.id;
           const entry = typeof id === 'string' ? waiting.get (id) : undefined;
-          if (entry === undefined)
+          if (entry === undefined || entry.frame !== frame)
             return;
           waiting.delete (id);
           entry.reject (new Error (errorText ('INTERNAL', String (data.text))));
+          settled (frame);
         }
         break;
 
@@ -184,7 +247,10 @@
         break;
 
       case 'fatal':
-        die (String (data.text));
+        if (frame.fail !== null)
+          frame.fail (unavailable (String (data.text)));
+        else if (frame === current)
+          die (String (data.text));
         break;
 
       default:
@@ -193,38 +259,57 @@
   }
 
   function watch () {
+    if (watching)
+      return;
+    watching = true;
     const observer = new MutationObserver (function () {
-      if (!iframe.isConnected)
-        die ('the isolation frame was removed from the page');
-      else if (iframe.getAttribute ('src') !== url || iframe.getAttribute ('sandbox') !== 'allow-scripts')
-        die ('the isolation frame was changed by the page');
+      for (const frame of frames)
+        {
+          if (!frame.iframe.isConnected)
+            die ('the isolation frame was removed from the page');
+          else if (frame.iframe.getAttribute ('src') !== frame.url ||
+                   frame.iframe.getAttribute ('sandbox') !== 'allow-scripts')
+            die ('the isolation frame was changed by the page');
+        }
     });
     observer.observe (doc, { childList: true, subtree: true, attributes: true,
                              attributeFilter: ['src', 'sandbox', 'srcdoc'] });
+  }
+
+  /* Creates, adds and watches one isolation frame for @frameUrl. */
+  function addFrame (frameUrl, frameEpoch) {
+    const frame = { url: frameUrl, epoch: frameEpoch, iframe: doc.createElement ('iframe'),
+                    window: null, loads: 0, ready: false, inFlight: 0, retiring: false,
+                    fail: null, onReady: null };
+    const iframe = frame.iframe;
+    /* Only the current frame carries the id; a replacement takes it at
+     * the switch. */
+    if (current === null)
+      iframe.id = '__tauri_isolation__';
+    iframe.setAttribute ('sandbox', 'allow-scripts');
+    iframe.setAttribute ('aria-hidden', 'true');
+    iframe.tabIndex = -1;
+    iframe.style.setProperty ('display', 'none', 'important');
+    iframe.addEventListener ('load', function () {
+      frame.loads++;
+      if (frame.loads > 1 && frames.has (frame))
+        die ('the isolation frame navigated away');
+    });
+    iframe.setAttribute ('src', frameUrl);
+    frames.add (frame);
+    (doc.body || doc.documentElement).appendChild (iframe);
+    /* The frame's window proxy stays the same across its navigations;
+     * those are caught by the load count above. */
+    frame.window = iframe.contentWindow;
+    watch ();
+    return frame;
   }
 
   function createFrame () {
     if (state !== 'starting' || url === null || doc.readyState === 'loading')
       return;
     state = 'loading';
-
-    iframe = doc.createElement ('iframe');
-    iframe.id = '__tauri_isolation__';
-    iframe.setAttribute ('sandbox', 'allow-scripts');
-    iframe.setAttribute ('aria-hidden', 'true');
-    iframe.tabIndex = -1;
-    iframe.style.setProperty ('display', 'none', 'important');
-    iframe.addEventListener ('load', function () {
-      loads++;
-      if (loads > 1)
-        die ('the isolation frame navigated away');
-    });
-    iframe.setAttribute ('src', url);
-    (doc.body || doc.documentElement).appendChild (iframe);
-    /* The frame's window proxy stays the same across its navigations;
-     * those are caught by the load count above. */
-    frameWindow = iframe.contentWindow;
-    watch ();
+    current = addFrame (url, epoch);
 
     setTimeout (function () {
       if (state === 'loading')
@@ -233,10 +318,25 @@
     }, READY_TIMEOUT_MS);
   }
 
+  function parseError (error) {
+    let message = String (error && error.message);
+    try
+      {
+        message = JSON.parse (message).message;
+      }
+    catch (e)
+      {
+        /* Keep the raw text. */
+      }
+    return message;
+  }
+
   handler.postMessage ('H').then (function (reply) {
     try
       {
-        url = JSON.parse (reply).url;
+        const info = JSON.parse (reply);
+        url = info.url;
+        epoch = info.epoch;
       }
     catch (e)
       {
@@ -247,21 +347,105 @@
     else
       createFrame ();
   }, function (error) {
-    let message = String (error && error.message);
-    try
-      {
-        message = JSON.parse (message).message;
-      }
-    catch (e)
-      {
-        /* Keep the raw text. */
-      }
-    die (message);
+    die (parseError (error));
   });
 
   /* Before any page script can add a listener of its own. */
   W.addEventListener ('message', onFrameMessage, true);
   doc.addEventListener ('DOMContentLoaded', createFrame);
+
+  function whenReady () {
+    if (state === 'ready')
+      return Promise.resolve ();
+    if (state === 'dead')
+      return Promise.reject (unavailable (deadReason));
+    return new Promise (function (resolve, reject) {
+      readyWaiters.push ({ resolve, reject });
+    });
+  }
+
+  /* Loads a new frame from a new token, which the core issues only when
+   * the web layer asked for this replacement ("H+"), and switches new
+   * calls to it once it is ready. Calls handed to the old frame finish
+   * there (the core keeps its epoch until "H-"); the old frame goes when
+   * they are answered, or after RETIRE_TIMEOUT_MS, when the rest fail.
+   * Resolves with the new epoch, or 0 when no frame was made yet (the
+   * first one loads the isolation app as it is now). If the new frame
+   * fails, the old one keeps serving and the promise rejects. */
+  async function replace () {
+    if (state === 'starting')
+      return 0;
+    await whenReady ();
+
+    let reply;
+    try
+      {
+        reply = await handler.postMessage ('H+');
+      }
+    catch (error)
+      {
+        throw unavailable (parseError (error));
+      }
+    const info = JSON.parse (reply);
+    if (typeof info.url !== 'string' || !info.url.startsWith ('isolation://localhost/'))
+      throw unavailable ('the core gave no isolation URL');
+    if (state === 'dead')
+      throw unavailable (deadReason);
+
+    const frame = addFrame (info.url, info.epoch);
+    try
+      {
+        await new Promise (function (resolve, reject) {
+          frame.onReady = resolve;
+          frame.fail = reject;
+          setTimeout (function () {
+            if (frame.fail !== null)
+              frame.fail (unavailable ('the new isolation frame did not become ready within ' +
+                                       READY_TIMEOUT_MS / 1000 + ' s'));
+          }, READY_TIMEOUT_MS);
+        });
+      }
+    catch (error)
+      {
+        frame.fail = null;
+        frames.delete (frame);
+        frame.iframe.remove ();
+        if (state !== 'dead')
+          handler.postMessage ('H-' + frame.epoch).catch (function () {});
+        throw error;
+      }
+
+    const old = current;
+    current = frame;
+    old.iframe.removeAttribute ('id');
+    frame.iframe.id = '__tauri_isolation__';
+    old.retiring = true;
+    maybeRetire (old);
+    setTimeout (function () {
+      if (!frames.has (old) || state === 'dead')
+        return;
+      for (const [id, entry] of waiting)
+        if (entry.frame === old)
+          {
+            waiting.delete (id);
+            entry.reject (unavailable ('the isolation hook was reloaded before the call was sealed'));
+          }
+      old.inFlight = 0;
+      maybeRetire (old);
+    }, RETIRE_TIMEOUT_MS);
+    return frame.epoch;
+  }
+
+  function replaceFrame () {
+    if (state === 'dead')
+      return Promise.reject (unavailable (deadReason));
+    if (replacing !== null)
+      return Promise.reject (unavailable ('the isolation frame is being replaced already'));
+    replacing = replace ().finally (function () {
+      replacing = null;
+    });
+    return replacing;
+  }
 
   function send (text) {
     return new Promise (function (resolve, reject) {
@@ -270,7 +454,7 @@
           reject (unavailable (deadReason));
           return;
         }
-      const entry = { id: newId (), text, resolve, reject };
+      const entry = { id: newId (), text, resolve, reject, frame: null, sentAt: 0 };
       if (state === 'ready')
         dispatch (entry);
       else
@@ -278,5 +462,6 @@
     });
   }
 
+  Object.defineProperty (W, '__isthmusIsolationReplaceFrame', { value: replaceFrame });
   Object.defineProperty (W, '__isthmusIsolationSend', { value: send });
 }) ();

@@ -23,13 +23,18 @@
 #define REASON_MAX_BYTES   1024
 #define CONSOLE_MAX_BYTES  4096
 
-/* One webview's current page load. */
-typedef struct
+/* One webview's current isolation frame. */
+typedef struct _Session Session;
+
+struct _Session
 {
   IsthmusAeadKey      *key;
   guint64              epoch;
   IsthmusReplayWindow  window;
-} Session;
+  /* The frame this one replaced within the same page load, while its
+   * calls in flight are answered (see isthmus_core_begin_frame_epoch()). */
+  Session             *previous;
+};
 
 struct _IsthmusIsolation
 {
@@ -46,6 +51,7 @@ session_free (gpointer data)
   Session *session = data;
 
   g_clear_pointer (&session->key, isthmus_aead_key_unref);
+  g_clear_pointer (&session->previous, session_free);
   g_free (session);
 }
 
@@ -101,6 +107,35 @@ isthmus_core_get_isolation (IsthmusCore *self)
   return _isthmus_isolation_peek (self) != NULL;
 }
 
+/* A new session for @webview_label; with @keep, the current one stays
+ * valid as the previous one (an older previous one goes). */
+static guint64
+begin (IsthmusIsolation *isolation,
+       const char       *webview_label,
+       IsthmusAeadKey   *key,
+       gboolean          keep)
+{
+  Session *session;
+  Session *current = NULL;
+  gpointer old_label = NULL;
+
+  session = g_new0 (Session, 1);
+  session->key = isthmus_aead_key_ref (key);
+  session->epoch = ++isolation->last_epoch;
+  isthmus_replay_window_init (&session->window);
+
+  if (keep && g_hash_table_steal_extended (isolation->sessions, webview_label,
+                                           &old_label, (gpointer *)&current))
+    {
+      g_free (old_label);
+      g_clear_pointer (&current->previous, session_free);
+      session->previous = current;
+    }
+  g_hash_table_replace (isolation->sessions, g_strdup (webview_label), session);
+
+  return session->epoch;
+}
+
 /**
  * isthmus_core_begin_epoch_with_key:
  * @self: an #IsthmusCore with isolation on
@@ -115,7 +150,6 @@ isthmus_core_begin_epoch_with_key (IsthmusCore    *self,
                                    IsthmusAeadKey *key)
 {
   IsthmusIsolation *isolation;
-  Session *session;
 
   g_return_val_if_fail (ISTHMUS_IS_CORE (self), 0);
   g_return_val_if_fail (webview_label != NULL, 0);
@@ -124,13 +158,79 @@ isthmus_core_begin_epoch_with_key (IsthmusCore    *self,
   isolation = _isthmus_isolation_peek (self);
   g_return_val_if_fail (isolation != NULL, 0);
 
-  session = g_new0 (Session, 1);
-  session->key = isthmus_aead_key_ref (key);
-  session->epoch = ++isolation->last_epoch;
-  isthmus_replay_window_init (&session->window);
-  g_hash_table_replace (isolation->sessions, g_strdup (webview_label), session);
+  return begin (isolation, webview_label, key, FALSE);
+}
 
-  return session->epoch;
+/**
+ * isthmus_core_begin_frame_epoch:
+ * @self: an #IsthmusCore with isolation on
+ * @webview_label: the view whose isolation frame is replaced
+ * @epoch: (out): the new epoch
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the new key
+ */
+IsthmusAeadKey *
+isthmus_core_begin_frame_epoch (IsthmusCore  *self,
+                                const char   *webview_label,
+                                guint64      *epoch,
+                                GError      **error)
+{
+  g_autoptr(IsthmusAeadKey) key = NULL;
+  IsthmusIsolation *isolation;
+
+  g_return_val_if_fail (ISTHMUS_IS_CORE (self), NULL);
+  g_return_val_if_fail (webview_label != NULL, NULL);
+  g_return_val_if_fail (epoch != NULL, NULL);
+
+  isolation = _isthmus_isolation_peek (self);
+  if (isolation == NULL)
+    {
+      g_set_error_literal (error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_NOT_SUPPORTED,
+                           "the isolation pattern is off");
+      return NULL;
+    }
+
+  key = isthmus_aead_key_new_random (error);
+  if (key == NULL)
+    return NULL;
+
+  *epoch = begin (isolation, webview_label, key, TRUE);
+
+  return g_steal_pointer (&key);
+}
+
+/**
+ * isthmus_core_retire_epoch:
+ * @self: an #IsthmusCore
+ * @webview_label: the view
+ * @epoch: the epoch that ends
+ *
+ * Ends the previous epoch of @webview_label if it is @epoch. If @epoch is
+ * the current one and a previous one is kept, the previous one becomes
+ * current again (its replacement failed). Does nothing otherwise.
+ */
+void
+isthmus_core_retire_epoch (IsthmusCore *self,
+                           const char  *webview_label,
+                           guint64      epoch)
+{
+  IsthmusIsolation *isolation;
+  Session *session;
+
+  g_return_if_fail (ISTHMUS_IS_CORE (self));
+
+  isolation = _isthmus_isolation_peek (self);
+  session = isolation != NULL && webview_label != NULL ?
+            g_hash_table_lookup (isolation->sessions, webview_label) : NULL;
+  if (session == NULL || session->previous == NULL)
+    return;
+
+  if (session->previous->epoch == epoch)
+    g_clear_pointer (&session->previous, session_free);
+  else if (session->epoch == epoch)
+    g_hash_table_replace (isolation->sessions, g_strdup (webview_label),
+                          g_steal_pointer (&session->previous));
 }
 
 /**
@@ -391,6 +491,10 @@ _isthmus_isolation_open (IsthmusIsolation      *self,
                            "no isolation session for this webview");
       goto rejected;
     }
+  /* A call its replaced frame sealed before the switch. */
+  if (envelope.epoch != session->epoch && session->previous != NULL &&
+      envelope.epoch == session->previous->epoch)
+    session = session->previous;
   info.key_fingerprint = isthmus_aead_key_get_fingerprint (session->key);
 
   t0 = g_get_monotonic_time ();

@@ -67,6 +67,20 @@ IsthmusAeadKey  *isthmus_core_begin_epoch         (IsthmusCore     *self,
 guint64          isthmus_core_begin_epoch_with_key (IsthmusCore    *self,
                                                     const char     *webview_label,
                                                     IsthmusAeadKey *key);
+/* Like isthmus_core_begin_epoch(), for a new isolation frame within the
+ * same page load (the hook was reloaded): the current epoch stays valid
+ * too, as the previous one, so that the calls its frame is still
+ * answering are accepted, until isthmus_core_retire_epoch() or the next
+ * epoch of @webview_label. */
+IsthmusAeadKey  *isthmus_core_begin_frame_epoch   (IsthmusCore     *self,
+                                                   const char      *webview_label,
+                                                   guint64         *epoch,
+                                                   GError         **error);
+/* Ends the kept previous epoch @epoch of @webview_label; if @epoch is the
+ * current one, the previous one becomes current again. */
+void             isthmus_core_retire_epoch        (IsthmusCore     *self,
+                                                   const char      *webview_label,
+                                                   guint64          epoch);
 /* Forgets the session of @webview_label (its view went away). */
 void             isthmus_core_end_isolation       (IsthmusCore     *self,
                                                    const char      *webview_label);

@@ -23,6 +23,8 @@
 #define SCHEME                "isolation"
 #define CONTEXT_DATA_KEY      "isthmus-web-isolation"
 #define VIEW_LABEL_KEY        "isthmus-web-isolation-label"
+#define VIEW_WORLD_KEY        "isthmus-web-isolation-world"
+#define REPLACE_SCRIPT        "return await window.__isthmusIsolationReplaceFrame ();"
 #define ISOLATION_BASE        RESOURCE_BASE "/isolation/"
 #define RUNTIME_PLACEHOLDER   "ISTHMUS_ISOLATION_CONFIG_JSON"
 #define BRIDGE_PLACEHOLDER    "ISTHMUS_CONFIG_JSON"
@@ -37,6 +39,8 @@ typedef struct
   IsthmusAeadKey *key;
   guint64         epoch;
   gboolean        issued;
+  /* The web layer asked the bridge to replace the frame ("H+"). */
+  gboolean        armed;
 } ViewState;
 
 /* One isolation document, served at most once. */
@@ -681,6 +685,7 @@ isthmus_web_isolation_attach_view (IsthmusWebIsolation      *self,
   webkit_user_content_manager_add_script (ucm, script);
 
   g_object_set_data_full (G_OBJECT (view), VIEW_LABEL_KEY, g_strdup (label), g_free);
+  g_object_set_data_full (G_OBJECT (view), VIEW_WORLD_KEY, g_strdup (world_name), g_free);
   g_signal_connect (view, "load-changed", G_CALLBACK (load_changed_cb), self);
   g_signal_connect (view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), self);
 
@@ -724,6 +729,33 @@ reply_value (WebKitScriptMessageReply *reply,
   webkit_script_message_reply_return_value (reply, result);
 }
 
+/* Issues a token for @key (transfer full) of @label's @epoch; the old
+ * unserved tokens of the view go. Returns the bridge's reply. */
+static char *
+issue_token (IsthmusWebIsolation *self,
+             const char          *label,
+             IsthmusAeadKey      *key,
+             guint64              epoch)
+{
+  g_autofree char *name = _isthmus_web_random_hex (16);
+  GHashTableIter iter;
+  Token *token;
+
+  g_hash_table_iter_init (&iter, self->tokens);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&token))
+    if (g_strcmp0 (token->label, label) == 0)
+      g_clear_pointer (&token->key, isthmus_aead_key_unref);
+
+  token = g_new0 (Token, 1);
+  token->label = g_strdup (label);
+  token->key = key;
+  token->epoch = epoch;
+  g_hash_table_replace (self->tokens, g_strdup (name), token);
+
+  return g_strdup_printf ("{\"url\":\"" SCHEME "://localhost/%s/\",\"epoch\":%" G_GUINT64_FORMAT "}",
+                          name, epoch);
+}
+
 gboolean
 isthmus_web_isolation_handle_message (IsthmusWebIsolation      *self,
                                       const char               *label,
@@ -743,9 +775,7 @@ isthmus_web_isolation_handle_message (IsthmusWebIsolation      *self,
   if (length == 1 && data[0] == 'H')
     {
       ViewState *state = label != NULL ? g_hash_table_lookup (self->views, label) : NULL;
-      g_autofree char *name = NULL;
       g_autofree char *json = NULL;
-      Token *token;
 
       if (state == NULL || state->key == NULL || state->issued)
         {
@@ -756,17 +786,50 @@ isthmus_web_isolation_handle_message (IsthmusWebIsolation      *self,
           return TRUE;
         }
 
-      name = _isthmus_web_random_hex (16);
-      token = g_new0 (Token, 1);
-      token->label = g_strdup (label);
-      token->key = g_steal_pointer (&state->key);
-      token->epoch = state->epoch;
       state->issued = TRUE;
-      g_hash_table_replace (self->tokens, g_strdup (name), token);
-
-      json = g_strdup_printf ("{\"url\":\"" SCHEME "://localhost/%s/\",\"epoch\":%" G_GUINT64_FORMAT "}",
-                              name, token->epoch);
+      json = issue_token (self, label, g_steal_pointer (&state->key), state->epoch);
       reply_value (reply, value, json);
+      return TRUE;
+    }
+
+  /* A new frame for the same page, only when the web layer asked for it
+   * (isthmus_web_isolation_replace_frame()); never on the page's own. */
+  if (length == 2 && data[0] == 'H' && data[1] == '+')
+    {
+      ViewState *state = label != NULL ? g_hash_table_lookup (self->views, label) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+      IsthmusAeadKey *key;
+      guint64 epoch = 0;
+
+      if (state == NULL || !state->issued || !state->armed)
+        {
+          reply_error (reply, UNAVAILABLE, "the isolation frame of this page was created already");
+          return TRUE;
+        }
+      state->armed = FALSE;
+
+      key = isthmus_core_begin_frame_epoch (self->core, label, &epoch, &error);
+      if (key == NULL)
+        {
+          reply_error (reply, UNAVAILABLE, error->message);
+          return TRUE;
+        }
+      state->epoch = epoch;
+      json = issue_token (self, label, key, epoch);
+      reply_value (reply, value, json);
+      return TRUE;
+    }
+
+  /* The bridge is done with the frame of an epoch. */
+  if (length > 2 && length < 24 && data[0] == 'H' && data[1] == '-')
+    {
+      g_autofree char *number = g_strndup (data + 2, length - 2);
+      guint64 epoch = 0;
+
+      if (label != NULL && g_ascii_string_to_unsigned (number, 10, 1, G_MAXUINT64, &epoch, NULL))
+        isthmus_core_retire_epoch (self->core, label, epoch);
+      reply_value (reply, value, "null");
       return TRUE;
     }
 
@@ -865,4 +928,129 @@ isthmus_web_isolation_get_n_tokens (IsthmusWebIsolation *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return g_hash_table_size (self->tokens);
+}
+
+typedef struct
+{
+  IsthmusWebIsolation *self;
+  char                *label;
+} ReplaceData;
+
+static void
+replace_data_free (gpointer data)
+{
+  ReplaceData *replace = data;
+
+  g_free (replace->label);
+  g_free (replace);
+}
+
+static void
+replace_js_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = NULL;
+  ReplaceData *replace = g_task_get_task_data (task);
+  ViewState *state;
+
+  value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (source), result, &error);
+
+  /* Whatever happened, the bridge may not ask again on its own. */
+  state = g_hash_table_lookup (replace->self->views, replace->label);
+  if (state != NULL)
+    state->armed = FALSE;
+
+  if (value == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!jsc_value_is_number (value))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             "the bridge did not replace the isolation frame");
+  else
+    {
+      guint64 *epoch = g_new (guint64, 1);
+
+      *epoch = (guint64)MAX (jsc_value_to_double (value), 0.0);
+      g_task_return_pointer (task, epoch, g_free);
+    }
+}
+
+/**
+ * isthmus_web_isolation_replace_frame:
+ * @self: the isolation of @view's context
+ * @view: a view attached with isthmus_web_isolation_attach_view()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the new frame serves (or failed)
+ * @user_data: for @callback
+ *
+ * Asks the bridge of @view to replace its isolation frame by one that
+ * loads the isolation app as it is now, under a new epoch and key, without
+ * reloading the page.
+ */
+void
+isthmus_web_isolation_replace_frame (IsthmusWebIsolation *self,
+                                     WebKitWebView       *view,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *label;
+  const char *world;
+  ViewState *state;
+  ReplaceData *replace;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (WEBKIT_IS_WEB_VIEW (view));
+
+  task = g_task_new (view, cancellable, callback, user_data);
+  g_task_set_source_tag (task, isthmus_web_isolation_replace_frame);
+
+  label = g_object_get_data (G_OBJECT (view), VIEW_LABEL_KEY);
+  world = g_object_get_data (G_OBJECT (view), VIEW_WORLD_KEY);
+  state = label != NULL ? g_hash_table_lookup (self->views, label) : NULL;
+  if (state == NULL || world == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "the view has no isolation session");
+      return;
+    }
+
+  replace = g_new0 (ReplaceData, 1);
+  replace->self = self;
+  replace->label = g_strdup (label);
+  g_task_set_task_data (task, replace, replace_data_free);
+
+  state->armed = TRUE;
+  webkit_web_view_call_async_javascript_function (view, REPLACE_SCRIPT, -1, NULL, world, NULL,
+                                                  cancellable, replace_js_cb, g_steal_pointer (&task));
+}
+
+/**
+ * isthmus_web_isolation_replace_frame_finish:
+ * @result: the result given to the callback
+ * @epoch: (out) (optional): the new epoch, 0 when the page had no frame
+ *   yet (its first frame loads the isolation app as it is now)
+ * @error: return location for a #GError
+ *
+ * Returns: whether the new frame serves
+ */
+gboolean
+isthmus_web_isolation_replace_frame_finish (GAsyncResult  *result,
+                                            guint64       *epoch,
+                                            GError       **error)
+{
+  g_autofree guint64 *value = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (value == NULL)
+    return FALSE;
+  if (epoch != NULL)
+    *epoch = *value;
+
+  return TRUE;
 }

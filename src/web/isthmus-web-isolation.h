@@ -60,6 +60,21 @@ gboolean             isthmus_web_isolation_handle_message (IsthmusWebIsolation *
                                                            GBytes              *message,
                                                            JSCValue            *value,
                                                            WebKitScriptMessageReply *reply);
+/* Asks @view's bridge to replace its isolation frame by a new one that
+ * loads the isolation app as it is now, under a new epoch and key, without
+ * reloading the page: the core issues the new token ("H+") only while this
+ * call is pending. Calls handed to the old frame finish there; it goes
+ * once they are answered. If the new frame fails, the old one keeps
+ * serving and the call fails. */
+void                 isthmus_web_isolation_replace_frame  (IsthmusWebIsolation *self,
+                                                           WebKitWebView       *view,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+/* @epoch: the new epoch, or 0 if the page had no frame yet. */
+gboolean             isthmus_web_isolation_replace_frame_finish (GAsyncResult  *result,
+                                                                 guint64       *epoch,
+                                                                 GError       **error);
 /* @csp with the isolation scheme allowed as a frame source. (transfer full) */
 char                *isthmus_web_isolation_patch_csp     (const char           *csp);
 

@@ -33,6 +33,11 @@ struct _IsthmusWebReload
   guint           debounce_id;
   guint           n_reloads;
   gboolean        isolation_changed;
+  gboolean        frontend_changed;
+  /* Frame replacements under way, and whether the hook changed again
+   * meanwhile. */
+  guint           n_replacing;
+  gboolean        replace_again;
 };
 
 G_DEFINE_FINAL_TYPE (IsthmusWebReload, isthmus_web_reload, G_TYPE_OBJECT)
@@ -139,20 +144,107 @@ do_reload (IsthmusWebReload *self,
   g_signal_emit (self, signals[SIGNAL_RELOADED], 0, why);
 }
 
+static void replace_frames (IsthmusWebReload *self);
+
+typedef struct
+{
+  IsthmusWebReload *self;
+  char             *label;
+} Replacement;
+
+static void
+replaced_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Replacement *replacement = user_data;
+  g_autoptr(IsthmusWebReload) self = replacement->self;
+  g_autofree char *label = replacement->label;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint64 epoch = 0;
+
+  g_free (replacement);
+
+  if (self->host != NULL)
+    {
+      IsthmusCore *core = isthmus_web_host_get_core (self->host);
+
+      if (!isthmus_web_isolation_replace_frame_finish (result, &epoch, &error))
+        {
+          text = g_strdup_printf (_("The isolation hook was not reloaded: %s"), error->message);
+          isthmus_core_record_lifecycle (core, label, "reload", text, TRUE);
+        }
+      else if (epoch > 0)
+        {
+          g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, epoch);
+
+          text = g_strdup_printf (_("Isolation hook reloaded (epoch %s)"), number);
+          isthmus_core_record_lifecycle (core, label, "reload", text, FALSE);
+        }
+    }
+
+  self->n_replacing--;
+  if (self->n_replacing == 0 && self->replace_again)
+    {
+      self->replace_again = FALSE;
+      replace_frames (self);
+    }
+}
+
+/* The isolation app changed (and its scripts parse): every view gets a new
+ * isolation frame, and so a new epoch, without reloading its page. */
+static void
+replace_frames (IsthmusWebReload *self)
+{
+  g_autoptr(GPtrArray) views = NULL;
+  IsthmusWebIsolation *isolation;
+
+  if (self->host == NULL)
+    return;
+
+  if (self->n_replacing > 0)
+    {
+      self->replace_again = TRUE;
+      return;
+    }
+
+  isolation = isthmus_web_isolation_from_context (isthmus_web_host_get_context (self->host));
+  if (isolation == NULL)
+    return;
+
+  views = isthmus_web_host_list_views (self->host);
+  for (guint i = 0; i < views->len; i++)
+    {
+      WebKitWebView *view = g_ptr_array_index (views, i);
+      Replacement *replacement = g_new0 (Replacement, 1);
+
+      replacement->self = g_object_ref (self);
+      replacement->label = g_strdup (isthmus_web_host_get_view_label (self->host, view));
+      self->n_replacing++;
+      isthmus_web_isolation_replace_frame (isolation, view, NULL, replaced_cb, replacement);
+    }
+}
+
 static gboolean
 debounce_cb (gpointer user_data)
 {
   IsthmusWebReload *self = user_data;
   g_autofree char *why = g_steal_pointer (&self->first_change);
   gboolean isolation = self->isolation_changed;
+  gboolean frontend = self->frontend_changed;
 
   self->debounce_id = 0;
   self->isolation_changed = FALSE;
+  self->frontend_changed = FALSE;
 
   if (isolation && !check_isolation_scripts (self))
     return G_SOURCE_REMOVE;
 
-  do_reload (self, why);
+  if (isolation && !frontend)
+    replace_frames (self);
+  else
+    do_reload (self, why);
 
   return G_SOURCE_REMOVE;
 }
@@ -192,6 +284,8 @@ changed_cb (GFileMonitor      *monitor,
 
   if (self->isolation_dir != NULL && g_str_has_prefix (path, self->isolation_dir))
     self->isolation_changed = TRUE;
+  else
+    self->frontend_changed = TRUE;
 
   if (self->first_change == NULL)
     self->first_change = g_steal_pointer (&path);

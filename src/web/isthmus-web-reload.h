@@ -24,9 +24,13 @@ G_DECLARE_FINAL_TYPE (IsthmusWebReload, isthmus_web_reload, ISTHMUS, WEB_RELOAD,
  * reloads (a new page: a new isolation epoch and key). A dev-server
  * frontend reloads itself: nothing is watched. With an isolation app
  * folder, its changes are checked first: a syntax error in one of its
- * scripts is recorded (with its file and line) and nothing reloads; else
- * the views reload, so the new hook runs. Signal "reloaded" (string: the
- * first changed path). */
+ * scripts is recorded (with its file and line) and nothing changes, the
+ * old hook keeps running; else, when only the isolation app changed, each
+ * view's isolation frame is replaced (a new epoch and key) without
+ * reloading its page (isthmus_web_isolation_replace_frame()), and a
+ * lifecycle record "reload" of the view says "isolation hook reloaded
+ * (epoch N)". Signal "reloaded" (string: the first changed path) on page
+ * reloads. */
 IsthmusWebReload *isthmus_web_reload_new          (IsthmusWebHost    *host,
                                                    GError           **error);
 /* Whether a folder is watched (FALSE for a dev-server URL). */
