@@ -595,8 +595,10 @@ isthmus_window_constructed (GObject *object)
   if (title == NULL || title[0] == '\0')
     title = "Isthmus";
 
+  /* The header follows the window's title, which the page may change
+   * through plugin:window|set_title. */
+  g_object_bind_property (self, "title", self->window_title, "title", G_BINDING_SYNC_CREATE);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_window_title_set_title (self->window_title, title);
   subtitle = describe_frontend (config);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
