@@ -526,6 +526,201 @@ ensure_origin (IsthmusTrafficList *self,
     self->origin_mono_us = isthmus_exchange_get_mono_time_us (fallback);
 }
 
+
+/* The cells: one signal factory per column that sets plain text directly
+ * (no expression watches, which made every rebind cost closures), and
+ * watches a record only while it is still pending. */
+typedef enum
+{
+  CELL_KIND,
+  CELL_WINDOW,
+  CELL_COMMAND,
+  CELL_VERDICT,
+  CELL_STATUS,
+  CELL_SIZE,
+  CELL_DURATION,
+  CELL_HOOK,
+  CELL_ENCRYPT,
+  CELL_DECRYPT,
+  CELL_NOTE,
+  CELL_REQUEST,
+} CellKind;
+
+static const struct
+{
+  const char *column_id;
+  float       xalign;
+  const char *css_class;
+} cells[] = {
+  [CELL_KIND] = { "kind_column", 0.0, NULL },
+  [CELL_WINDOW] = { "window_column", 0.0, NULL },
+  [CELL_COMMAND] = { "command_column", 0.0, NULL },
+  [CELL_VERDICT] = { "verdict_column", 0.5, NULL },
+  [CELL_STATUS] = { "status_column", 0.0, NULL },
+  [CELL_SIZE] = { "size_column", 1.0, NULL },
+  [CELL_DURATION] = { "duration_column", 1.0, "numeric" },
+  [CELL_HOOK] = { "hook_column", 1.0, "numeric" },
+  [CELL_ENCRYPT] = { "encrypt_column", 1.0, "numeric" },
+  [CELL_DECRYPT] = { "decrypt_column", 1.0, "numeric" },
+  [CELL_NOTE] = { "note_column", 0.0, NULL },
+  [CELL_REQUEST] = { "request_column", 0.0, NULL },
+};
+
+static char *
+cell_text (CellKind         kind,
+           IsthmusExchange *exchange)
+{
+  GObject *item = G_OBJECT (exchange);
+
+  switch (kind)
+    {
+    case CELL_KIND:
+      return format_text (NULL, isthmus_exchange_get_kind_name (exchange));
+    case CELL_WINDOW:
+      return format_text (NULL, isthmus_exchange_get_window_label (exchange));
+    case CELL_COMMAND:
+      return format_command (NULL, isthmus_exchange_get_command (exchange),
+                             isthmus_exchange_get_kind_name (exchange));
+    case CELL_VERDICT:
+      return format_verdict (NULL, item, isthmus_exchange_get_isolation_verdict (exchange),
+                             isthmus_exchange_get_acl_text (exchange));
+    case CELL_STATUS:
+      return format_text (NULL, isthmus_exchange_get_status_text (exchange));
+    case CELL_SIZE:
+      return format_size (NULL, isthmus_exchange_get_request_size (exchange),
+                          isthmus_exchange_get_reply_size (exchange),
+                          isthmus_exchange_get_status (exchange));
+    case CELL_DURATION:
+      return format_duration (NULL, isthmus_exchange_get_duration_us (exchange));
+    case CELL_HOOK:
+      return format_hook_us (NULL, item, isthmus_exchange_get_isolation_verdict (exchange));
+    case CELL_ENCRYPT:
+      return format_encrypt_us (NULL, item, isthmus_exchange_get_isolation_verdict (exchange));
+    case CELL_DECRYPT:
+      return format_decrypt_us (NULL, item, isthmus_exchange_get_isolation_verdict (exchange));
+    case CELL_NOTE:
+      return format_note (NULL, isthmus_exchange_get_note (exchange),
+                          isthmus_exchange_get_kind_name (exchange));
+    case CELL_REQUEST:
+    default:
+      return format_text (NULL, isthmus_exchange_get_summary (exchange));
+    }
+}
+
+static void
+cell_update (GtkLabel        *label,
+             CellKind         kind,
+             IsthmusExchange *exchange)
+{
+  g_autofree char *text = cell_text (kind, exchange);
+  g_auto(GStrv) extra = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) classes = NULL;
+
+  gtk_label_set_text (label, text);
+
+  if (kind == CELL_VERDICT)
+    extra = verdict_css_classes (NULL, G_OBJECT (exchange),
+                                 isthmus_exchange_get_isolation_verdict (exchange),
+                                 isthmus_exchange_get_acl_text (exchange));
+  else if (kind == CELL_STATUS)
+    extra = status_css_classes (NULL, isthmus_exchange_get_status (exchange));
+
+  if (cells[kind].css_class != NULL)
+    g_strv_builder_add (builder, cells[kind].css_class);
+  if (extra != NULL)
+    g_strv_builder_addv (builder, (const char **)extra);
+  classes = g_strv_builder_end (builder);
+  gtk_widget_set_css_classes (GTK_WIDGET (label), (const char **)classes);
+}
+
+static void
+cell_notify_cb (IsthmusExchange *exchange,
+                GParamSpec      *pspec,
+                GtkLabel        *label)
+{
+  cell_update (label, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "isthmus-cell-kind")), exchange);
+}
+
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  CellKind kind = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
+  gtk_label_set_use_underline (GTK_LABEL (label), FALSE);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), cells[kind].xalign);
+  g_signal_connect (label, "activate-link", G_CALLBACK (deny_activate_link_cb), NULL);
+  g_object_set_data (G_OBJECT (label), "isthmus-cell-kind", GINT_TO_POINTER (kind));
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  IsthmusExchange *exchange = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  if (exchange == NULL || label == NULL)
+    return;
+
+  cell_update (GTK_LABEL (label), GPOINTER_TO_INT (user_data), exchange);
+
+  /* Only a pending record still changes. */
+  if (isthmus_exchange_get_status (exchange) == ISTHMUS_EXCHANGE_PENDING)
+    {
+      gulong id = g_signal_connect_object (exchange, "notify", G_CALLBACK (cell_notify_cb), label, 0);
+      g_object_set_data (G_OBJECT (label), "isthmus-cell-handler", GSIZE_TO_POINTER (id));
+      g_object_set_data_full (G_OBJECT (label), "isthmus-cell-item", g_object_ref (exchange), g_object_unref);
+    }
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  gulong id;
+  GObject *item;
+
+  if (label == NULL)
+    return;
+
+  id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (label), "isthmus-cell-handler"));
+  item = g_object_get_data (G_OBJECT (label), "isthmus-cell-item");
+  if (id != 0 && item != NULL)
+    g_signal_handler_disconnect (item, id);
+  g_object_set_data (G_OBJECT (label), "isthmus-cell-handler", NULL);
+  g_object_set_data (G_OBJECT (label), "isthmus-cell-item", NULL);
+}
+
+static void
+setup_cells (IsthmusTrafficList *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      GtkColumnViewColumn *column;
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      column = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                      ISTHMUS_TYPE_TRAFFIC_LIST,
+                                                                      cells[i].column_id));
+      g_assert (column != NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (i));
+      g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (i));
+      gtk_column_view_column_set_factory (column, factory);
+    }
+}
+
 static char *
 format_time (IsthmusTrafficList *self,
              IsthmusExchange    *exchange)
@@ -1039,19 +1234,12 @@ isthmus_traffic_list_class_init (IsthmusTrafficListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, selection);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, sort_model);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, time_column);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, cells[i].column_id, FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, time_factory);
   gtk_widget_class_bind_template_callback (widget_class, decrypt_us_key);
   gtk_widget_class_bind_template_callback (widget_class, deny_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, encrypt_us_key);
-  gtk_widget_class_bind_template_callback (widget_class, format_command);
-  gtk_widget_class_bind_template_callback (widget_class, format_decrypt_us);
-  gtk_widget_class_bind_template_callback (widget_class, format_duration);
-  gtk_widget_class_bind_template_callback (widget_class, format_encrypt_us);
-  gtk_widget_class_bind_template_callback (widget_class, format_hook_us);
-  gtk_widget_class_bind_template_callback (widget_class, format_note);
-  gtk_widget_class_bind_template_callback (widget_class, format_size);
-  gtk_widget_class_bind_template_callback (widget_class, format_text);
-  gtk_widget_class_bind_template_callback (widget_class, format_verdict);
   gtk_widget_class_bind_template_callback (widget_class, hook_us_key);
   gtk_widget_class_bind_template_callback (widget_class, pause_icon_name);
   gtk_widget_class_bind_template_callback (widget_class, pause_tooltip);
@@ -1059,10 +1247,8 @@ isthmus_traffic_list_class_init (IsthmusTrafficListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_notify_cb);
-  gtk_widget_class_bind_template_callback (widget_class, status_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, time_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, time_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, verdict_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, verdict_sort_key);
 
   gtk_widget_class_install_action (widget_class, "traffic.clear", NULL, clear_action);
@@ -1093,6 +1279,7 @@ isthmus_traffic_list_init (IsthmusTrafficList *self)
   self->filter_error_offset = -1;
 
   gtk_custom_filter_set_filter_func (self->custom_filter, custom_filter_func, self, NULL);
+  setup_cells (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "traffic.cancel-export", FALSE);
 
   /* No sort column by default: the recorder is already in time order, and
