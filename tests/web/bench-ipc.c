@@ -25,6 +25,7 @@
 #include "isthmus-demo-commands.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-host.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 300000
 #define RAW_HANDLER     "isthmusBenchRaw"
@@ -109,25 +110,6 @@ raw_message_cb (WebKitUserContentManager *ucm,
   return TRUE;
 }
 
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for_flag (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (!*flag && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return *flag;
-}
-
 typedef struct
 {
   JSCValue *value;
@@ -170,7 +152,7 @@ run_js (WebKitWebView  *view,
                                                   g_variant_builder_end (&builder),
                                                   world, "isthmus-bench://run", NULL,
                                                   js_done_cb, &r);
-  if (!wait_for_flag (&r.done))
+  if (!wait_for_flag (&r.done, WAIT_TIMEOUT_MS))
     g_error ("benchmark script did not finish");
   if (r.error != NULL)
     g_error ("benchmark script failed: %s", r.error->message);
@@ -303,7 +285,7 @@ run_event_emits (IsthmusCore         *core,
   webkit_web_view_call_async_javascript_function (view, "return await window.__benchListen (n);", -1,
                                                   g_variant_builder_end (&builder),
                                                   NULL, "isthmus-bench://listen", NULL, js_done_cb, &r);
-  if (!wait_for_flag (&r.done) || r.error != NULL)
+  if (!wait_for_flag (&r.done, WAIT_TIMEOUT_MS) || r.error != NULL)
     g_error ("the page could not listen");
   g_clear_object (&r.value);
 
@@ -313,7 +295,7 @@ run_event_emits (IsthmusCore         *core,
     if (!isthmus_core_emit (core, NULL, "bench-event", payload, NULL))
       g_error ("emit failed");
 
-  if (!wait_for_flag (&events_done))
+  if (!wait_for_flag (&events_done, WAIT_TIMEOUT_MS))
     g_error ("the page did not receive every event");
 
   return w->n / ((g_get_monotonic_time () - t0) / 1e6);
@@ -332,7 +314,7 @@ run_channel (WebKitWebView       *view,
   webkit_web_view_call_async_javascript_function (view, "return await window.__benchChannel (n, size);", -1,
                                                   g_variant_builder_end (&builder),
                                                   NULL, "isthmus-bench://channel", NULL, js_done_cb, &r);
-  if (!wait_for_flag (&r.done) || r.error != NULL)
+  if (!wait_for_flag (&r.done, WAIT_TIMEOUT_MS) || r.error != NULL)
     g_error ("the channel benchmark failed: %s", r.error ? r.error->message : "timeout");
 
   per_second = jsc_value_to_double (r.value);
@@ -396,7 +378,7 @@ main (int   argc,
 
   bridge_world = _isthmus_web_host_get_world_name (host, view);
   webkit_web_view_load_uri (view, "tauri://localhost/web/pages/bench.html");
-  if (!wait_for_flag (&bench_ready))
+  if (!wait_for_flag (&bench_ready, WAIT_TIMEOUT_MS))
     g_error ("the benchmark page did not load");
 
   g_print ("Isthmus IPC round trips, one web process (WebKitGTK %u.%u.%u)\n",

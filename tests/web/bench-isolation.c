@@ -20,6 +20,7 @@
 #include "isthmus-demo-commands.h"
 #include "isthmus-isolation.h"
 #include "isthmus-web-host.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 300000
 
@@ -45,25 +46,6 @@ ready_cb (IsthmusInvocation *invocation,
 {
   bench_ready = TRUE;
   isthmus_invocation_return_value (invocation, NULL);
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for_flag (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (!*flag && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return *flag;
 }
 
 typedef struct
@@ -121,7 +103,7 @@ setup (Setup    *s,
   gtk_window_set_child (s->window, GTK_WIDGET (s->view));
   gtk_window_present (s->window);
   webkit_web_view_load_uri (s->view, "tauri://localhost/web/pages/bench.html");
-  if (!wait_for_flag (&bench_ready))
+  if (!wait_for_flag (&bench_ready, WAIT_TIMEOUT_MS))
     g_error ("the benchmark page did not load");
 }
 
@@ -138,7 +120,7 @@ run (Setup          *s,
                           w->size, w->iterations, w->batch);
   webkit_web_view_call_async_javascript_function (s->view, body, -1, NULL, NULL, "isthmus-bench://run",
                                                   NULL, js_done_cb, &r);
-  if (!wait_for_flag (&r.done) || r.error != NULL)
+  if (!wait_for_flag (&r.done, WAIT_TIMEOUT_MS) || r.error != NULL)
     g_error ("benchmark script failed: %s", r.error != NULL ? r.error->message : "timeout");
   text = jsc_value_to_string (r.value);
   g_object_unref (r.value);

@@ -19,6 +19,7 @@
 #include "isthmus-demo-commands.h"
 #include "isthmus-error.h"
 #include "isthmus-web-host.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 120000
 
@@ -100,28 +101,21 @@ emit_many_cb (IsthmusInvocation *invocation,
 }
 
 static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 has_report (const char *name)
 {
   return g_hash_table_contains (fixture.reports, name);
 }
 
+static gboolean
+report_arrived (gpointer name)
+{
+  return has_report (name);
+}
+
 static void
 wait_for_report (const char *name)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (!has_report (name) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-
-  if (!has_report (name))
+  if (!wait_for (report_arrived, (gpointer)name, WAIT_TIMEOUT_MS))
     g_error ("case %s: no report within %u ms", name, WAIT_TIMEOUT_MS);
 }
 

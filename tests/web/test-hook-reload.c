@@ -26,6 +26,7 @@
 #include "isthmus-web-host.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-reload.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 60000
 #define PAGE            "web/isolation/hook-reload.html"
@@ -52,29 +53,6 @@ typedef struct
   int   n_results;
   char *result;
 } State;
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return ok;
-}
 
 static void
 load_changed_cb (WebKitWebView   *view,
@@ -130,7 +108,7 @@ call_js_in (WebKitWebView *view,
   g_clear_pointer (&state->result, g_free);
   webkit_web_view_call_async_javascript_function (view, body, -1, NULL, world, NULL, NULL,
                                                   call_js_cb, state);
-  if (!wait_for (result_arrived, state))
+  if (!wait_for (result_arrived, state, WAIT_TIMEOUT_MS))
     g_error ("no answer to %s within %u ms", body, WAIT_TIMEOUT_MS);
 
   return g_steal_pointer (&state->result);
@@ -242,7 +220,7 @@ test_hook_reload (void)
 
   uri = g_strconcat ("tauri://localhost/", PAGE, NULL);
   webkit_web_view_load_uri (view, uri);
-  g_assert_true (wait_for (page_loaded, &state));
+  g_assert_true (wait_for (page_loaded, &state, WAIT_TIMEOUT_MS));
   reply = call_js (view, &state,
                    "if (window.hookReloadReady !== true)"
                    "  await new Promise ((resolve) => window.addEventListener ('hook-reload-ready', resolve));"
@@ -271,7 +249,7 @@ test_hook_reload (void)
   reloaded.needle = "hook reloaded (epoch ";
   reloaded.count = 1;
   g_assert_true (g_file_set_contents (hook, BLOCKING_HOOK, -1, NULL));
-  g_assert_true (wait_for (record_count_reached, &reloaded));
+  g_assert_true (wait_for (record_count_reached, &reloaded, WAIT_TIMEOUT_MS));
 
   /* The old frame still holds the slow call, and answers it under the
    * old epoch, which the core keeps until then; then the old frame goes. */
@@ -318,7 +296,7 @@ test_hook_reload (void)
   broken.is_error = TRUE;
   broken.count = 1;
   g_assert_true (g_file_set_contents (hook, BROKEN_HOOK, -1, NULL));
-  g_assert_true (wait_for (record_count_reached, &broken));
+  g_assert_true (wait_for (record_count_reached, &broken, WAIT_TIMEOUT_MS));
   g_assert_cmpuint (count_records (core, "hook reloaded (epoch ", FALSE), ==, 1);
 
   reply = call_js (view, &state, "return await window.greet ('three');");

@@ -24,6 +24,7 @@
 #include "isthmus-web-host.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 120000
 
@@ -68,30 +69,6 @@ bump_cb (IsthmusInvocation *invocation,
   f->bumps++;
   json_node_set_int (value, f->bumps);
   isthmus_invocation_return_value (invocation, value);
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return ok;
 }
 
 static gboolean

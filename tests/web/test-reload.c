@@ -19,6 +19,7 @@
 #include "isthmus-demo-commands.h"
 #include "isthmus-web-host.h"
 #include "isthmus-web-reload.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 60000
 
@@ -28,26 +29,6 @@ typedef struct
   int                   n_composed;
   IsthmusComposerReply *reply;
 } State;
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for_count (const int *counter,
-                int        target)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)WAIT_TIMEOUT_MS * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (*counter < target && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return *counter >= target;
-}
 
 static void
 load_changed_cb (WebKitWebView   *view,
@@ -140,17 +121,17 @@ test_folder_reload (void)
   g_assert_true (isthmus_web_host_lookup_view (host, "main") == view);
   g_assert_null (isthmus_web_host_lookup_view (host, "other"));
 
-  g_assert_true (wait_for_count (&state.n_loads, 1));
+  g_assert_true (wait_for_count (&state.n_loads, 1, WAIT_TIMEOUT_MS));
   g_assert_cmpuint (count_reload_records (core), ==, 0);
 
   g_assert_true (g_file_set_contents (script, "console.log ('two');", -1, NULL));
-  g_assert_true (wait_for_count (&state.n_loads, 2));
+  g_assert_true (wait_for_count (&state.n_loads, 2, WAIT_TIMEOUT_MS));
   g_assert_cmpuint (isthmus_web_reload_get_n_reloads (reload), ==, 1);
   g_assert_cmpuint (count_reload_records (core), ==, 1);
 
   /* The composer reaches the core as that window. */
   isthmus_web_host_compose (host, "main", "greet", "{\"name\":\"web\"}", FALSE, NULL, compose_cb, &state);
-  g_assert_true (wait_for_count (&state.n_composed, 1));
+  g_assert_true (wait_for_count (&state.n_composed, 1, WAIT_TIMEOUT_MS));
   g_assert_true (state.reply->ok);
   g_assert_nonnull (strstr (state.reply->json, "Hello, web!"));
 

@@ -19,6 +19,7 @@
 #include "isthmus-error.h"
 #include "isthmus-web-host.h"
 #include "isthmus-web-host-private.h"
+#include "web-test-util.h"
 
 #define WAIT_TIMEOUT_MS 120000
 
@@ -66,31 +67,6 @@ recorder_items_changed_cb (GListModel *model,
   Fixture *f = user_data;
 
   f->n_recorded += added;
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until @cond holds or @timeout_ms pass. */
-static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return ok;
 }
 
 static gboolean
