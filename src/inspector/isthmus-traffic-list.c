@@ -122,15 +122,6 @@ sanitize (const char *text)
 
 /* Closures and callbacks used by the template. */
 
-static gboolean
-deny_activate_link_cb (GtkLabel   *label,
-                       const char *uri,
-                       gpointer    user_data)
-{
-  /* Cells never hold links; refuse anything that claims to be one. */
-  return TRUE;
-}
-
 static char *
 format_text (gpointer    unused,
              const char *text)
@@ -529,7 +520,11 @@ ensure_origin (IsthmusTrafficList *self,
 
 /* The cells: one signal factory per column that sets plain text directly
  * (no expression watches, which made every rebind cost closures), and
- * watches a record only while it is still pending. */
+ * watches a record only while it is still pending. Each cell is a
+ * GtkInscription: its size comes from the column, not from its text, so
+ * the rows that change text as the list follows new records do not make
+ * GTK measure them again (with labels, that relayout cost most of a
+ * frame). Inscriptions take plain text only and hold no links. */
 typedef enum
 {
   CELL_KIND,
@@ -608,36 +603,46 @@ cell_text (CellKind         kind,
 }
 
 static void
-cell_update (GtkLabel        *label,
+cell_update (GtkInscription  *label,
              CellKind         kind,
              IsthmusExchange *exchange)
 {
   g_autofree char *text = cell_text (kind, exchange);
   g_auto(GStrv) extra = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) current = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) classes = NULL;
 
-  gtk_label_set_text (label, text);
+  gtk_inscription_set_text (label, text);
 
+  /* Only these cells change their classes with the record; the others
+   * keep what cell_setup_cb() gave them. */
   if (kind == CELL_VERDICT)
     extra = verdict_css_classes (NULL, G_OBJECT (exchange),
                                  isthmus_exchange_get_isolation_verdict (exchange),
                                  isthmus_exchange_get_acl_text (exchange));
   else if (kind == CELL_STATUS)
     extra = status_css_classes (NULL, isthmus_exchange_get_status (exchange));
+  else
+    return;
 
+  builder = g_strv_builder_new ();
   if (cells[kind].css_class != NULL)
     g_strv_builder_add (builder, cells[kind].css_class);
   if (extra != NULL)
     g_strv_builder_addv (builder, (const char **)extra);
   classes = g_strv_builder_end (builder);
-  gtk_widget_set_css_classes (GTK_WIDGET (label), (const char **)classes);
+
+  /* Setting classes restyles the cell even when they are the same. */
+  current = gtk_widget_get_css_classes (GTK_WIDGET (label));
+  if (!g_strv_equal ((const char * const *)current, (const char * const *)classes))
+    gtk_widget_set_css_classes (GTK_WIDGET (label), (const char **)classes);
 }
 
 static void
 cell_notify_cb (IsthmusExchange *exchange,
                 GParamSpec      *pspec,
-                GtkLabel        *label)
+                GtkInscription  *label)
 {
   cell_update (label, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "isthmus-cell-kind")), exchange);
 }
@@ -648,14 +653,12 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   CellKind kind = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = gtk_inscription_new (NULL);
 
-  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
-  gtk_label_set_use_underline (GTK_LABEL (label), FALSE);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (label), cells[kind].xalign);
-  g_signal_connect (label, "activate-link", G_CALLBACK (deny_activate_link_cb), NULL);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), cells[kind].xalign);
+  if (cells[kind].css_class != NULL)
+    gtk_widget_add_css_class (label, cells[kind].css_class);
   g_object_set_data (G_OBJECT (label), "isthmus-cell-kind", GINT_TO_POINTER (kind));
   gtk_list_item_set_child (list_item, label);
 }
@@ -671,7 +674,7 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
   if (exchange == NULL || label == NULL)
     return;
 
-  cell_update (GTK_LABEL (label), GPOINTER_TO_INT (user_data), exchange);
+  cell_update (GTK_INSCRIPTION (label), GPOINTER_TO_INT (user_data), exchange);
 
   /* Only a pending record still changes. */
   if (isthmus_exchange_get_status (exchange) == ISTHMUS_EXCHANGE_PENDING)
@@ -753,9 +756,8 @@ time_setup_cb (IsthmusTrafficList       *self,
 {
   GtkWidget *label;
 
-  label = gtk_label_new (NULL);
-  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  label = gtk_inscription_new (NULL);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1.0);
   gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (list_item, label);
 }
@@ -775,7 +777,7 @@ time_bind_cb (IsthmusTrafficList       *self,
     return;
 
   text = format_time (self, exchange);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), text);
 }
 
 static void
@@ -1238,7 +1240,6 @@ isthmus_traffic_list_class_init (IsthmusTrafficListClass *klass)
     gtk_widget_class_bind_template_child_full (widget_class, cells[i].column_id, FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, IsthmusTrafficList, time_factory);
   gtk_widget_class_bind_template_callback (widget_class, decrypt_us_key);
-  gtk_widget_class_bind_template_callback (widget_class, deny_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, encrypt_us_key);
   gtk_widget_class_bind_template_callback (widget_class, hook_us_key);
   gtk_widget_class_bind_template_callback (widget_class, pause_icon_name);

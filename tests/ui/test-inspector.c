@@ -17,33 +17,9 @@
 #include "isthmus-recorder.h"
 #include "isthmus-stats-view.h"
 #include "isthmus-traffic-list.h"
+#include "ui-test-util.h"
 
-#define WAIT_TIMEOUT_US (10 * G_USEC_PER_SEC)
 #define REPLACEMENT "\xef\xbf\xbd"
-
-typedef gboolean (*ConditionFunc) (gpointer user_data);
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (ConditionFunc condition,
-          gpointer      user_data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-  gboolean met;
-  guint wake_id;
-
-  wake_id = g_timeout_add (10, wake_cb, NULL);
-  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_id);
-
-  return met;
-}
 
 static IsthmusExchange *
 add_exchange (IsthmusRecorder *recorder,
@@ -85,66 +61,18 @@ show_in_window (GtkWidget *child)
   return window;
 }
 
-static void
-collect_labels (GtkWidget *widget,
-                GPtrArray *labels)
-{
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (labels, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, labels);
-}
-
 typedef struct
 {
   GtkWidget  *root;
   const char *text;
-} FindLabel;
-
-static GtkLabel *
-find_mapped_label (GtkWidget  *root,
-                   const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect_labels (root, labels);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      GtkLabel *label = g_ptr_array_index (labels, i);
-
-      if (gtk_widget_get_mapped (GTK_WIDGET (label)) &&
-          g_strcmp0 (gtk_label_get_text (label), text) == 0)
-        return label;
-    }
-
-  return NULL;
-}
+} FindText;
 
 static gboolean
-label_shown (gpointer user_data)
+text_shown (gpointer user_data)
 {
-  FindLabel *find = user_data;
+  FindText *find = user_data;
 
-  return find_mapped_label (find->root, find->text) != NULL;
-}
-
-static void
-assert_no_markup (GtkWidget *root)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect_labels (root, labels);
-  g_assert_cmpuint (labels->len, >, 0);
-  for (guint i = 0; i < labels->len; i++)
-    {
-      GtkLabel *label = g_ptr_array_index (labels, i);
-
-      g_assert_false (gtk_label_get_use_markup (label));
-      g_assert_true (g_utf8_validate (gtk_label_get_text (label), -1, NULL));
-    }
+  return find_text_widget (find->root, find->text) != NULL;
 }
 
 typedef struct
@@ -266,7 +194,7 @@ test_detail_plain_text (void)
   g_autoptr(GBytes) reply = g_bytes_new_static ("\"<span size='999999'>x</span>\"", 30);
   GtkWidget *view;
   GtkWidget *window;
-  FindLabel find;
+  FindText find;
 
   exchange = isthmus_exchange_new (7, ISTHMUS_EXCHANGE_INVOKE, "main", bytes);
   isthmus_exchange_set_command (exchange, "<b>bold</b>");
@@ -279,21 +207,21 @@ test_detail_plain_text (void)
   /* Invalid UTF-8 in the request: it is not JSON and shows as text. */
   find.root = view;
   find.text = "#7 invoke <b>bold</b>";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
   find.text = "Error INVALID_ARGS: <i>missing</i>";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
   g_assert_cmpstr (isthmus_detail_view_get_refused_gate (ISTHMUS_DETAIL_VIEW (view)), ==, "schema");
 
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "sent");
   g_assert_true (wait_for (detail_idle, view));
   {
-    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
     gboolean found = FALSE;
 
-    collect_labels (view, labels);
-    for (guint i = 0; i < labels->len; i++)
+    collect_text_widgets (view, widgets);
+    for (guint i = 0; i < widgets->len; i++)
       {
-        const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+        const char *text = text_widget_get_text (g_ptr_array_index (widgets, i));
 
         if (strstr (text, "\"<i>k</i>\":\"v" REPLACEMENT "\"") != NULL)
           found = TRUE;
@@ -304,9 +232,9 @@ test_detail_plain_text (void)
   /* The reply is a JSON string holding markup: shown as it is. */
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "reply");
   find.text = "\"<span size='999999'>x</span>\"";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
 
-  assert_no_markup (view);
+  g_assert_cmpuint (assert_plain_text (view), >, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);
@@ -325,7 +253,7 @@ test_detail_isolation (void)
   IsthmusExchangeIsolation info = { 0 };
   GtkWidget *view;
   GtkWidget *window;
-  FindLabel find;
+  FindText find;
   const char *diff;
 
   original = g_bytes_new_static ("{\"cmd\":\"greet\",\"payload\":{\"name\":\"Ada\",\"drop\":1}}", 49);
@@ -360,25 +288,25 @@ test_detail_isolation (void)
 
   find.root = view;
   find.text = "hook 120 µs · encrypt 40 µs · transport 300 µs · decrypt 25 µs · core 800 µs";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
 
   /* Each of the three stages shows its own tree. */
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "sent");
   find.text = "payload";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "hooked");
   find.text = "payload";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "decrypted");
   find.text = "seq";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
   find.text = "3";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
 
   invoke = isthmus_detail_view_format_invoke (exchange);
   g_assert_cmpstr (invoke, ==, "await invoke(\"greet\", {\"name\":\"Bob\",\"added\":true})");
 
-  assert_no_markup (view);
+  g_assert_cmpuint (assert_plain_text (view), >, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);
@@ -392,7 +320,7 @@ test_detail_large (void)
   g_autoptr(GString) text = g_string_new ("{\"cmd\":\"big\",\"payload\":{\"items\":[");
   GtkWidget *view;
   GtkWidget *window;
-  FindLabel find;
+  FindText find;
 
   for (guint i = 0; i < 60000; i++)
     g_string_append_printf (text, "%s%u", i > 0 ? "," : "", i);
@@ -412,7 +340,7 @@ test_detail_large (void)
   isthmus_detail_view_show_page (ISTHMUS_DETAIL_VIEW (view), "sent");
   find.root = view;
   find.text = "payload";
-  g_assert_true (wait_for (label_shown, &find));
+  g_assert_true (wait_for (text_shown, &find));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);

@@ -16,7 +16,10 @@
 #include "isthmus-demo-commands.h"
 #include "isthmus-hook-runner.h"
 #include "isthmus-prototype-window.h"
+#include "ui-test-util.h"
 
+/* The hook runner starts a worker process: these tests give each wait
+ * twice as long as wait_for() does. */
 #define WAIT_TIMEOUT_US (20 * G_USEC_PER_SEC)
 
 /* Blocks every "echo" and lets the rest through unchanged. */
@@ -32,30 +35,6 @@
   "  }\n" \
   "</script>\n" \
   "</body></html>\n"
-
-typedef gboolean (*ConditionFunc) (gpointer user_data);
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (ConditionFunc condition,
-          gpointer      user_data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-  gboolean met;
-  guint wake_id;
-
-  wake_id = g_timeout_add (10, wake_cb, NULL);
-  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake_id);
-
-  return met;
-}
 
 static IsthmusCore *
 new_core (void)
@@ -126,7 +105,7 @@ test_composer (void)
   isthmus_composer_view_set_args (view, "{\"name\": \"<b>Ada</b>\"}");
   g_assert_cmpstr (isthmus_composer_view_get_args_error (view), ==, "");
   isthmus_composer_view_invoke (view);
-  g_assert_true (wait_for (reply_shown, view));
+  g_assert_true (wait_for_timeout (reply_shown, view, WAIT_TIMEOUT_US));
   /* Shown as plain text: the markup is still there. */
   g_assert_nonnull (strstr (isthmus_composer_view_get_reply_text (view), "<b>Ada</b>"));
 
@@ -234,15 +213,15 @@ test_breakpoints (void)
 
   isthmus_composer_invoke_async (core, "main", "greet", "{\"name\": \"Bo\"}", FALSE, NULL,
                                  invoke_done_cb, &state);
-  g_assert_true (wait_for (has_paused, view));
+  g_assert_true (wait_for_timeout (has_paused, view, WAIT_TIMEOUT_US));
   g_assert_false (state.done);
 
   g_assert_true (isthmus_breakpoints_view_continue (view, 0));
-  g_assert_true (wait_for (invoke_done, &state));
+  g_assert_true (wait_for_timeout (invoke_done, &state, WAIT_TIMEOUT_US));
   g_assert_nonnull (state.reply);
   g_assert_true (state.reply->ok);
   g_assert_nonnull (strstr (state.reply->json, "Bo"));
-  g_assert_true (wait_for (no_paused, view));
+  g_assert_true (wait_for_timeout (no_paused, view, WAIT_TIMEOUT_US));
 
   isthmus_composer_reply_free (state.reply);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -264,7 +243,7 @@ invoke_and_wait (IsthmusCore *core,
   InvokeState state = { 0 };
 
   isthmus_composer_invoke_async (core, "main", command, args, FALSE, NULL, invoke_done_cb, &state);
-  g_assert_true (wait_for (invoke_done, &state));
+  g_assert_true (wait_for_timeout (invoke_done, &state, WAIT_TIMEOUT_US));
   g_assert_nonnull (state.reply);
   isthmus_composer_reply_free (state.reply);
 }
@@ -311,7 +290,7 @@ test_replay (void)
 
   isthmus_replay_view_set_filter_text (view, "kind:invoke");
   g_assert_true (isthmus_replay_view_run (view));
-  g_assert_true (wait_for (replay_finished, view));
+  g_assert_true (wait_for_timeout (replay_finished, view, WAIT_TIMEOUT_US));
 
   rows = isthmus_replay_view_get_rows (view);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
