@@ -7,7 +7,9 @@
  * Round-trip cost of one invoke, in one web process: the floor (a bare
  * script message handler with reply that echoes the string back, called
  * from its own isolated world) against a full Isthmus invoke through the
- * real @tauri-apps/api (page script, bridge, core pipeline, echo command).
+ * real @tauri-apps/api (page script, bridge, core pipeline, echo command),
+ * and two fixed costs of the design on top of the floor: the crossing
+ * between the page world and the bridge's world, and the page's own JSON.
  */
 
 #define G_LOG_DOMAIN "bench-ipc"
@@ -322,6 +324,58 @@ run_channel (WebKitWebView       *view,
   return per_second;
 }
 
+/* Fixed costs of the design. The crossing: the bridge's isolated world
+ * echoes a CustomEvent back to the page world, carrying the same text
+ * as an invoke, with no other work (the listener below is installed in
+ * the bridge's world by the benchmark, not by Isthmus). The page's JSON:
+ * @tauri-apps/api hands invoke() an object and expects one back, and the
+ * page script carries both as JSON text (strings are the fastest values
+ * a script message carries), so it writes the message and reads the
+ * reply once each. */
+static const char crossing_install[] =
+  "document.addEventListener ('isthmus-bench-cross-q', function (e) {"
+  "  document.dispatchEvent (new CustomEvent ('isthmus-bench-cross-r', {detail: e.detail}));"
+  "}, true);"
+  "return true;";
+
+#define LOOP_BODY(SETUP, CALL) \
+  SETUP \
+  "const times = [];" \
+  "for (let i = 0; i < 10; i++) await " CALL ";" \
+  "for (let i = 0; i < iterations; i += batch) {" \
+  "  const t0 = performance.now ();" \
+  "  for (let j = 0; j < batch; j++) await " CALL ";" \
+  "  times.push ((performance.now () - t0) / batch);" \
+  "}" \
+  "const sorted = times.slice ().sort ((a, b) => a - b);" \
+  "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000," \
+  "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: 0});"
+
+static const char crossing_body[] =
+  LOOP_BODY ("const text = '1 ' + JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+             "let settle = null;"
+             "document.addEventListener ('isthmus-bench-cross-r', (e) => {"
+             "  if (typeof e.detail !== 'string' || e.detail.length !== text.length) throw new Error ('bad crossing');"
+             "  const s = settle; settle = null; s ();"
+             "}, true);"
+             "function cross () {"
+             "  return new Promise ((resolve) => {"
+             "    settle = resolve;"
+             "    document.dispatchEvent (new CustomEvent ('isthmus-bench-cross-q', {detail: text}));"
+             "  });"
+             "}",
+             "cross ()");
+
+static const char page_json_body[] =
+  LOOP_BODY ("const args = {value: 'x'.repeat (size)};"
+             "const reply = JSON.stringify (args.value);"
+             "async function json () {"
+             "  const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: args, options: undefined});"
+             "  const value = JSON.parse (reply);"
+             "  if (text.length < size || value.length !== size) throw new Error ('bad JSON');"
+             "}",
+             "json ()");
+
 static const char full_body[] =
   "return await window.__benchFull (size, iterations, batch, total, inflight);";
 
@@ -340,6 +394,10 @@ main (int   argc,
   WebKitWebView *view;
   GtkWindow *window;
   gint64 start = g_get_monotonic_time ();
+  double floor_means[G_N_ELEMENTS (workloads)];
+  double full_means[G_N_ELEMENTS (workloads)];
+  double crossing_means[G_N_ELEMENTS (workloads)];
+  double page_json_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   /* WebKit derives its data directories from the program name, which
@@ -381,6 +439,16 @@ main (int   argc,
   if (!wait_for_flag (&bench_ready, WAIT_TIMEOUT_MS))
     g_error ("the benchmark page did not load");
 
+  {
+    JsResult installed = { 0 };
+
+    webkit_web_view_call_async_javascript_function (view, crossing_install, -1, NULL, bridge_world,
+                                                    "isthmus-bench://crossing", NULL, js_done_cb, &installed);
+    if (!wait_for_flag (&installed.done, WAIT_TIMEOUT_MS) || installed.error != NULL)
+      g_error ("could not install the crossing echo");
+    g_clear_object (&installed.value);
+  }
+
   g_print ("Isthmus IPC round trips, one web process (WebKitGTK %u.%u.%u)\n",
            webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
   g_print ("floor = bare script message handler with reply echoing the string;\n"
@@ -399,6 +467,11 @@ main (int   argc,
       Figures core_only = run_js (view, bridge_world, core_body, w);
       Figures full = run_js (view, NULL, full_body, w);
 
+      floor_means[i] = raw.mean_us;
+      full_means[i] = full.mean_us;
+      crossing_means[i] = run_js (view, NULL, crossing_body, w).mean_us;
+      page_json_means[i] = run_js (view, NULL, page_json_body, w).mean_us;
+
       g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
                raw.mean_us, core_only.mean_us, full.mean_us, full.mean_us / raw.mean_us);
       g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", "", median,
@@ -406,6 +479,21 @@ main (int   argc,
       g_print ("%-7s %-26s %9.0f /s   %9.0f /s   %9.0f /s   %7.2fx\n", "", par,
                raw.calls_per_second, core_only.calls_per_second, full.calls_per_second,
                raw.calls_per_second / full.calls_per_second);
+    }
+
+  g_print ("\nFixed costs of the design (sequential means): crossing = a CustomEvent from the page world\n"
+           "to the bridge's isolated world and back with the same text and no other work; page JSON =\n"
+           "writing the invoke message and reading the reply as JSON text in the page;\n"
+           "bound = floor + both, before any work of the core.\n\n");
+  g_print ("%-7s %12s %12s %12s %12s %8s %8s\n", "payload", "floor", "crossing", "page JSON", "bound",
+           "bound/floor", "isthmus/floor");
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    {
+      double bound = floor_means[i] + crossing_means[i] + page_json_means[i];
+
+      g_print ("%-7s %9.1f µs %9.1f µs %9.1f µs %9.1f µs %10.2fx %12.2fx\n", workloads[i].label,
+               floor_means[i], crossing_means[i], page_json_means[i], bound,
+               bound / floor_means[i], full_means[i] / floor_means[i]);
     }
 
   g_print ("\nEvents from C into the page: floor = webkit_web_view_call_async_javascript_function\n"
