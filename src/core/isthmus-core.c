@@ -18,6 +18,7 @@
 #include "isthmus-error.h"
 #include "isthmus-event-bus.h"
 #include "isthmus-isolation.h"
+#include "isthmus-json-text.h"
 
 #define CMD_MAX_BYTES 256
 #define DEFAULT_RECORDER_CAPACITY 10000
@@ -803,7 +804,7 @@ isthmus_core_handle_message (IsthmusCore      *self,
                              gpointer          user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(IsthmusExchange) exchange = NULL;
   Request *request;
   const char *data;
@@ -869,38 +870,16 @@ isthmus_core_handle_message (IsthmusCore      *self,
   if (data == NULL)
     data = "";
 
-  if (!isthmus_json_guard_check (data, length, &self->limits, &error))
+  /* The guard first (size, encoding, depth), then one strict parse. */
+  root = isthmus_json_read (data, length, &self->limits, &error);
+  if (root == NULL)
     {
       finish_with_error (request, error);
       request_free (request);
       return exchange;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &error))
-    {
-      g_autoptr(GError) bad = NULL;
-
-      bad = g_error_new (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
-                         "the message is not valid JSON: %s", error->message);
-      finish_with_error (request, bad);
-      request_free (request);
-      return exchange;
-    }
-
-  /* serde_json refuses such numbers too ("number out of range"). */
-  if (!isthmus_json_is_finite (json_parser_get_root (parser)))
-    {
-      g_autoptr(GError) bad = NULL;
-
-      bad = g_error_new_literal (ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_BAD_MESSAGE,
-                                 "a number is out of range");
-      finish_with_error (request, bad);
-      request_free (request);
-      return exchange;
-    }
-
-  if (!check_shape (json_parser_get_root (parser), &cmd, &payload, &error))
+  if (!check_shape (root, &cmd, &payload, &error))
     {
       finish_with_error (request, error);
       request_free (request);
@@ -908,7 +887,7 @@ isthmus_core_handle_message (IsthmusCore      *self,
     }
 
   isthmus_exchange_set_command (exchange, cmd);
-  _isthmus_composer_mark (self, webview_label, json_parser_get_root (parser), exchange);
+  _isthmus_composer_mark (self, webview_label, root, exchange);
 
   pass_gates (request, isolation != NULL ? ISTHMUS_BREAKPOINT_BEFORE_HOOK :
                                            ISTHMUS_BREAKPOINT_BEFORE_HANDLER,

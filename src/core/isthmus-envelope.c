@@ -16,7 +16,7 @@
 
 #include "isthmus-envelope.h"
 #include "isthmus-error.h"
-#include "isthmus-json-guard.h"
+#include "isthmus-json-text.h"
 
 /* An envelope holds base64 text of at most the message limit; the
  * envelope object itself is flat (depth 1). */
@@ -392,10 +392,9 @@ isthmus_envelope_parse (const char       *text,
                         GError          **error)
 {
   static const IsthmusJsonLimits limits = { ENVELOPE_MAX_BYTES, 2 };
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
-  JsonNode *root;
   const char *cmd;
   const char *ctype;
   guint64 version = 0;
@@ -407,15 +406,13 @@ isthmus_envelope_parse (const char       *text,
   if (text == NULL || length == 0)
     return rejected (error, "not an envelope: empty message");
 
-  if (!isthmus_json_guard_check (text, length, &limits, &local_error))
+  root = isthmus_json_read (text, length, &limits, &local_error);
+  if (root == NULL && local_error->code == ISTHMUS_IPC_ERROR_BAD_MESSAGE)
+    return rejected (error, "not an envelope: not JSON");
+  if (root == NULL)
     return rejected (error, "not an envelope: %s", local_error->message);
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, length, NULL))
-    return rejected (error, "not an envelope: not JSON");
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return rejected (error, "not an envelope: not an object");
 
   object = json_node_get_object (root);

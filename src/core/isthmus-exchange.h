@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "isthmus-acl.h"
+#include "isthmus-json-text.h"
 
 G_BEGIN_DECLS
 
@@ -114,10 +115,6 @@ IsthmusExchange      *isthmus_exchange_new_from_json   (JsonObject           *re
 /* JSON helpers shared by the core and the records. FALSE when @root holds
  * an infinite or NaN number (json-glib reads 1e400 as infinity). */
 gboolean              isthmus_json_is_finite           (JsonNode             *root);
-/* json_to_string (@node, FALSE), minus json-glib 1.6's invalid ".0" after
- * an exponent ("1e+20.0"). (transfer full) */
-char                 *isthmus_json_to_text             (JsonNode             *node,
-                                                        gsize                *length);
 
 /**
  * IsthmusExchangeIsolation:
