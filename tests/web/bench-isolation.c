@@ -6,7 +6,9 @@
  *
  * One invoke round trip through the real @tauri-apps/api, brownfield
  * against the isolation pattern (bundled passthrough hook), in the same
- * run, with the isolation per-step split taken from the records.
+ * run, with the isolation per-step split taken from the records, and the
+ * least any isolation pattern can cost: a bare sandboxed frame that seals
+ * each message with WebCrypto and posts it back.
  */
 
 #define G_LOG_DOMAIN "bench-isolation"
@@ -130,6 +132,73 @@ run (Setup          *s,
   return json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)), "meanUs");
 }
 
+/* The least any isolation pattern costs on top of brownfield, with no code
+ * of Isthmus: a sandboxed frame (scripts only, opaque origin) that takes
+ * the message by postMessage, seals it with WebCrypto AES-256-GCM under a
+ * non-extractable key and a fresh nonce, and posts the ciphertext back,
+ * which is what Tauri's isolation pattern asks of the frame. Measured in
+ * the brownfield page, sequentially, like the invokes. */
+static const char frame_floor_body[] =
+  "const frameScript = `"
+  "  let key = null;"
+  "  crypto.subtle.importKey ('raw', crypto.getRandomValues (new Uint8Array (32)), {name: 'AES-GCM'}, false, ['encrypt'])"
+  "    .then ((k) => { key = k; parent.postMessage ({ready: true}, '*'); });"
+  "  const encoder = new TextEncoder ();"
+  "  addEventListener ('message', async (e) => {"
+  "    if (e.source !== parent) return;"
+  "    const iv = crypto.getRandomValues (new Uint8Array (12));"
+  "    const ct = await crypto.subtle.encrypt ({name: 'AES-GCM', iv}, key, encoder.encode (e.data.text));"
+  "    parent.postMessage ({id: e.data.id, ct}, '*', [ct]);"
+  "  });`;"
+  "const frame = document.createElement ('iframe');"
+  "frame.setAttribute ('sandbox', 'allow-scripts');"
+  "frame.style.display = 'none';"
+  "let waiting = null;"
+  "addEventListener ('message', (e) => {"
+  "  if (e.source !== frame.contentWindow || waiting === null) return;"
+  "  const w = waiting; waiting = null; w (e.data);"
+  "});"
+  "const ready = new Promise ((resolve) => { waiting = resolve; });"
+  "frame.srcdoc = '<script>' + frameScript + '<' + '/script>';"
+  "document.body.appendChild (frame);"
+  "await ready;"
+  "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+  "let id = 0;"
+  "function seal () {"
+  "  return new Promise ((resolve) => { waiting = resolve; frame.contentWindow.postMessage ({id: ++id, text}, '*'); });"
+  "}"
+  "for (let i = 0; i < 10; i++) await seal ();"
+  "const t0 = performance.now ();"
+  "for (let i = 0; i < iterations; i++) {"
+  "  const reply = await seal ();"
+  "  if (!(reply.ct instanceof ArrayBuffer) || reply.ct.byteLength !== new TextEncoder ().encode (text).length + 16)"
+  "    throw new Error ('bad ciphertext');"
+  "}"
+  "const mean = (performance.now () - t0) / iterations * 1000;"
+  "frame.remove ();"
+  "return mean;";
+
+static double
+run_frame_floor (Setup          *s,
+                 const Workload *w)
+{
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  JsResult r = { 0 };
+  double mean;
+
+  g_variant_builder_add (&builder, "{sv}", "size", g_variant_new_uint32 ((guint32)w->size));
+  g_variant_builder_add (&builder, "{sv}", "iterations", g_variant_new_int32 (w->iterations));
+  webkit_web_view_call_async_javascript_function (s->view, frame_floor_body, -1,
+                                                  g_variant_builder_end (&builder),
+                                                  NULL, "isthmus-bench://frame-floor", NULL, js_done_cb, &r);
+  if (!wait_for_flag (&r.done, WAIT_TIMEOUT_MS) || r.error != NULL)
+    g_error ("the frame floor failed: %s", r.error != NULL ? r.error->message : "timeout");
+  mean = jsc_value_to_double (r.value);
+  g_object_unref (r.value);
+
+  return mean;
+}
+
 /* Means of the isolation steps over the echo records kept. */
 static void
 split (Setup  *s,
@@ -165,6 +234,8 @@ main (int   argc,
 {
   Setup brown = { 0 };
   Setup iso = { 0 };
+  double brown_means[G_N_ELEMENTS (workloads)];
+  double iso_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   g_set_prgname ("isthmus-bench-isolation");
@@ -192,6 +263,22 @@ main (int   argc,
       split (&iso, means);
       g_print ("%-7s %9.1f µs %9.1f µs %6.2fx   %8.0f %8.0f %9.0f %8.0f\n", w->label, b, s, s / b,
                means[0], means[1], means[2], means[3]);
+      brown_means[i] = b;
+      iso_means[i] = s;
+    }
+
+  g_print ("\nThe least isolation can cost, with no code of Isthmus: frame floor = postMessage to a\n"
+           "sandboxed frame, WebCrypto AES-256-GCM seal there (non-extractable key, fresh nonce),\n"
+           "postMessage of the ciphertext back; bound = brownfield + frame floor.\n\n");
+  g_print ("%-7s %12s %12s %12s %12s %14s\n", "payload", "brownfield", "frame floor", "bound",
+           "bound ratio", "isolation ratio");
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    {
+      double f = run_frame_floor (&brown, &workloads[i]);
+
+      g_print ("%-7s %9.1f µs %9.1f µs %9.1f µs %11.2fx %14.2fx\n", workloads[i].label,
+               brown_means[i], f, brown_means[i] + f, (brown_means[i] + f) / brown_means[i],
+               iso_means[i] / brown_means[i]);
     }
 
   gtk_window_destroy (brown.window);
