@@ -39,18 +39,6 @@ static const IsthmusJsonLimits default_limits = {
   ISTHMUS_JSON_GUARD_DEFAULT_MAX_DEPTH,
 };
 
-static int
-hex_value (guchar c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Returns how many continuation bytes follow @lead and narrows the range the
  * first of them must fall in, which rules out overlong forms, UTF-16
  * surrogates and code points above U+10FFFF. Returns -1 for a byte that can
@@ -288,7 +276,7 @@ isthmus_json_guard_check (const char              *text,
 
         case STATE_HEX:
           {
-            int v = hex_value (c);
+            int v = g_ascii_xdigit_value ((char)c);
 
             if (v < 0)
               return fail (error, ISTHMUS_IPC_ERROR_BAD_MESSAGE,

@@ -67,18 +67,6 @@ skip_space (Reader *reader)
     reader->p++;
 }
 
-static int
-hex_digit (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static gboolean
 read_hex4 (Reader  *reader,
            guint   *unit)
@@ -88,7 +76,7 @@ read_hex4 (Reader  *reader,
     return FALSE;
   for (int i = 0; i < 4; i++)
     {
-      int v = hex_digit (reader->p[i]);
+      int v = g_ascii_xdigit_value (reader->p[i]);
 
       if (v < 0)
         return FALSE;
@@ -274,15 +262,29 @@ read_number (Reader  *reader,
   }
 }
 
-static gboolean
-read_literal (Reader     *reader,
-              const char *word,
-              gsize       length)
+/* true, false or null. */
+static JsonNode *
+read_word (Reader  *reader,
+           GError **error)
 {
-  if ((gsize)(reader->end - reader->p) < length || memcmp (reader->p, word, length) != 0)
-    return FALSE;
-  reader->p += length;
-  return TRUE;
+  static const struct
+  {
+    const char *word;
+    gsize       length;
+  } words[] = { { "true", 4 }, { "false", 5 }, { "null", 4 } };
+  gsize left = (gsize)(reader->end - reader->p);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (left >= words[i].length && memcmp (reader->p, words[i].word, words[i].length) == 0)
+      {
+        reader->p += words[i].length;
+        if (i == 2)
+          return json_node_init_null (json_node_alloc ());
+        return json_node_init_boolean (json_node_alloc (), i == 0);
+      }
+
+  syntax_error (reader, error, "unexpected word");
+  return NULL;
 }
 
 /* Reads an object's member name and the colon after it, into the frame
@@ -441,30 +443,11 @@ parse (Reader                  *reader,
           break;
 
         case 't':
-          if (!read_literal (reader, "true", 4))
-            {
-              syntax_error (reader, error, "unexpected word");
-              return NULL;
-            }
-          value = json_node_init_boolean (json_node_alloc (), TRUE);
-          break;
-
         case 'f':
-          if (!read_literal (reader, "false", 5))
-            {
-              syntax_error (reader, error, "unexpected word");
-              return NULL;
-            }
-          value = json_node_init_boolean (json_node_alloc (), FALSE);
-          break;
-
         case 'n':
-          if (!read_literal (reader, "null", 4))
-            {
-              syntax_error (reader, error, "unexpected word");
-              return NULL;
-            }
-          value = json_node_init_null (json_node_alloc ());
+          value = read_word (reader, error);
+          if (value == NULL)
+            return NULL;
           break;
 
         default:
