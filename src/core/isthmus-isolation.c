@@ -16,6 +16,7 @@
 #include "isthmus-error.h"
 #include "isthmus-isolation.h"
 #include "isthmus-json-guard.h"
+#include "isthmus-json-text.h"
 
 #define ISOLATION_DATA_KEY "isthmus-isolation"
 #define HEADER_MAX_BYTES   (64 * 1024)
@@ -457,13 +458,12 @@ _isthmus_isolation_open (IsthmusIsolation      *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) plaintext = NULL;
   g_autoptr(GBytes) hooked = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_auto(GStrv) reads = NULL;
   g_auto(GStrv) lint = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *verdict = NULL;
   JsonObject *header;
-  JsonNode *root;
   Session *session;
   const char *data;
   const char *newline;
@@ -517,11 +517,8 @@ _isthmus_isolation_open (IsthmusIsolation      *self,
       goto failed;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!isthmus_json_guard_check (data, newline - data, &header_limits, NULL) ||
-      !json_parser_load_from_data (parser, data, newline - data, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  root = isthmus_json_read (data, newline - data, &header_limits, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (&local_error, ISTHMUS_IPC_ERROR, ISTHMUS_IPC_ERROR_ISOLATION_REJECTED,
                            "bad plaintext: unreadable header");
