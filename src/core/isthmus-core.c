@@ -83,6 +83,7 @@ typedef struct
   /* A call held at a breakpoint: what it waits with (owned). */
   JsonNode          *held_value;
   GError            *held_error;
+  GBytes            *raw_reply;
   guint              held_ok : 1;
   guint              gated : 1;
 } Request;
@@ -96,6 +97,7 @@ request_free (gpointer data)
   g_clear_pointer (&request->webview_label, g_free);
   g_clear_pointer (&request->held_value, json_node_unref);
   g_clear_error (&request->held_error);
+  g_clear_pointer (&request->raw_reply, g_bytes_unref);
   g_free (request);
 }
 
@@ -302,6 +304,7 @@ finish_request (Request      *request,
   reply.json_length = length;
   reply.code = code;
   reply.message = message;
+  reply.raw = ok ? request->raw_reply : NULL;
 
   if (request->func != NULL)
     request->func (&reply, request->user_data);
@@ -330,9 +333,17 @@ invocation_reply_cb (IsthmusInvocation *invocation,
   if (isthmus_invocation_get_note (invocation) != NULL)
     isthmus_exchange_set_note (request->exchange, isthmus_invocation_get_note (invocation));
 
-  /* Raw replies reach the JSON transport as arrays of byte values. */
+  /* Raw replies go to the web layer as bytes, and to the record (and any
+   * transport that carries JSON only) as arrays of byte values. A reply
+   * held at a breakpoint is JSON from there on. */
   if (ok && _isthmus_invocation_peek_raw_reply (invocation) != NULL)
-    value = bytes_value = _isthmus_bytes_to_json_array (_isthmus_invocation_peek_raw_reply (invocation));
+    {
+      GBytes *raw = _isthmus_invocation_peek_raw_reply (invocation);
+
+      value = bytes_value = _isthmus_bytes_to_json_array (raw);
+      g_clear_pointer (&request->raw_reply, g_bytes_unref);
+      request->raw_reply = g_bytes_ref (raw);
+    }
 
   request->invocation = NULL;
   finish_request (request, ok, value, error);

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  * @code: %NULL when @ok, else the stable error code ("UNKNOWN_COMMAND",
  *   "HANDLER_ERROR", …)
  * @message: %NULL when @ok, else a human-readable text for the record
+ * @raw: (nullable): when the handler answered with raw bytes
+ *   (isthmus_invocation_return_bytes()), the bytes, which the page
+ *   receives as an ArrayBuffer, as from Tauri; @json then holds them as an
+ *   array of byte values, for transports that carry JSON only
  *
  * What the web layer sends back for one request. Valid only during the
  * reply callback.
@@ -34,6 +38,7 @@ typedef struct
   gsize       json_length;
   const char *code;
   const char *message;
+  GBytes     *raw;
 } IsthmusReply;
 
 typedef void (*IsthmusReplyFunc) (const IsthmusReply *reply,

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "isthmus-channel.h"
 #include "isthmus-stream-commands.h"
 
@@ -76,6 +78,19 @@ reverse_bytes (IsthmusInvocation *invocation,
   isthmus_invocation_return_bytes (invocation, reply);
 }
 
+/* utf8_bytes {text}: the UTF-8 bytes of @text as a raw reply to an
+ * ordinary JSON invoke (Tauri's tauri::ipc::Response): the page receives
+ * an ArrayBuffer. */
+static void
+utf8_bytes (IsthmusInvocation *invocation,
+            gpointer           user_data)
+{
+  const char *text = isthmus_invocation_get_string (invocation, "text");
+  g_autoptr(GBytes) reply = g_bytes_new (text, strlen (text));
+
+  isthmus_invocation_return_bytes (invocation, reply);
+}
+
 void
 isthmus_stream_commands_register (IsthmusRegistry *registry)
 {
@@ -83,10 +98,15 @@ isthmus_stream_commands_register (IsthmusRegistry *registry)
     { "steps", ISTHMUS_ARG_INTEGER, TRUE, FALSE, TRUE, 0, MAX_STEPS },
     { "onProgress", ISTHMUS_ARG_STRING, TRUE },
   };
+  static const IsthmusArgSpec text_args[] = {
+    { "text", ISTHMUS_ARG_STRING, TRUE },
+  };
   g_autoptr(IsthmusSchema) stream_schema = isthmus_schema_new (stream_args, G_N_ELEMENTS (stream_args), FALSE);
+  g_autoptr(IsthmusSchema) text_schema = isthmus_schema_new (text_args, G_N_ELEMENTS (text_args), FALSE);
 
   g_return_if_fail (ISTHMUS_IS_REGISTRY (registry));
 
   isthmus_registry_add (registry, "stream_progress", stream_schema, stream_progress, NULL, NULL);
   isthmus_registry_add (registry, "reverse_bytes", NULL, reverse_bytes, NULL, NULL);
+  isthmus_registry_add (registry, "utf8_bytes", text_schema, utf8_bytes, NULL, NULL);
 }

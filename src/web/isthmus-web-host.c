@@ -300,7 +300,20 @@ core_reply_cb (const IsthmusReply *reply,
 {
   PendingReply *pending = user_data;
 
-  if (reply->ok)
+  if (reply->ok && reply->raw != NULL)
+    {
+      /* Raw bytes cross as "\1" and their base64 (script message replies
+       * carry no ArrayBuffer; JSON text never starts with U+0001); the
+       * bridge hands the page an ArrayBuffer (isthmus-bridge.js). */
+      gsize size = 0;
+      gconstpointer data = g_bytes_get_data (reply->raw, &size);
+      g_autofree char *base64 = g_base64_encode (data, size);
+      g_autofree char *text = g_strconcat ("\001", base64, NULL);
+      g_autoptr(JSCValue) value = jsc_value_new_string (pending->context, text);
+
+      webkit_script_message_reply_return_value (pending->reply, value);
+    }
+  else if (reply->ok)
     {
       g_autoptr(GBytes) bytes = g_bytes_new_static (reply->json != NULL ? reply->json : "null",
                                                     reply->json != NULL ? reply->json_length : 4);

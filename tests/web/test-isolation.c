@@ -21,6 +21,7 @@
 #include "isthmus-core.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-isolation.h"
+#include "isthmus-stream-commands.h"
 #include "isthmus-web-host.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
@@ -102,6 +103,7 @@ use_hook (const char *hook)
   fixture.core = isthmus_core_new ();
   registry = isthmus_core_get_registry (fixture.core);
   isthmus_demo_commands_register (registry);
+  isthmus_stream_commands_register (registry);
   g_assert_true (isthmus_registry_add (registry, "test_report", NULL, report_cb, &fixture, NULL));
   g_assert_true (isthmus_registry_add (registry, "bump", NULL, bump_cb, &fixture, NULL));
   fixture.bumps = 0;

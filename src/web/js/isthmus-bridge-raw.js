@@ -69,5 +69,14 @@
     });
   };
 
+  /* A raw reply to an ordinary invoke (the core answered with bytes):
+   * handed to the page as an ArrayBuffer, transferred, by isthmus-bridge.js
+   * in this world. */
+  Object.defineProperty (window, '__isthmusRawReply', {
+    value: function (id, buffer) {
+      port.postMessage ({ id, ok: true, raw: buffer }, [buffer]);
+    },
+  });
+
   window.postMessage ('isthmus-raw-port', '*', [channel.port2]);
 }) ();

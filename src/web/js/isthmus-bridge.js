@@ -30,6 +30,29 @@
     doc.dispatchEvent (new CustomEvent (REPLY_EVENT, { detail: id + (ok ? ' o ' : ' e ') + text }));
   }
 
+  function fromBase64 (text) {
+    if (typeof Uint8Array.fromBase64 === 'function')
+      return Uint8Array.fromBase64 (text);
+    const binary = atob (text);
+    const bytes = new Uint8Array (binary.length);
+    for (let i = 0; i < binary.length; i++)
+      bytes[i] = binary.charCodeAt (i);
+    return bytes;
+  }
+
+  /* A raw reply to an ordinary invoke: "\1" and the bytes in base64. The
+   * page receives an ArrayBuffer, as from Tauri, over the raw port
+   * (isthmus-bridge-raw.js); without it, the array of byte values Tauri
+   * sends when its channel is blocked. */
+  function replyBytes (id, text) {
+    const buffer = fromBase64 (text.slice (1)).buffer;
+    const send = window.__isthmusRawReply;
+    if (typeof send === 'function')
+      send (+id, buffer);
+    else
+      reply (id, true, JSON.stringify (Array.from (new Uint8Array (buffer))));
+  }
+
   function errorText (code, message) {
     return JSON.stringify ({ code, message, value: code + ': ' + message });
   }
@@ -124,6 +147,8 @@
     promise.then (function (value) {
       if (typeof value !== 'string')
         reply (id, false, errorText ('INTERNAL', 'the core did not reply'));
+      else if (value.charCodeAt (0) === 1)
+        replyBytes (id, value);
       else
         reply (id, true, value);
     }, function (error) {

@@ -40,6 +40,11 @@ const cases = {
     check (frame !== null && frame.getAttribute ('sandbox') === 'allow-scripts', 'iframe');
     check (typeof window.webkit?.messageHandlers?.isthmusIpc === 'undefined', 'handler visible');
     check (typeof window.__isthmusIsolationSend === 'undefined', 'bridge function visible');
+    check (typeof window.__isthmusRawReply === 'undefined', 'raw reply function visible');
+    /* A raw reply through the hook and the envelope is an ArrayBuffer. */
+    const raw = await invoke ('utf8_bytes', { text: 'ok' });
+    check (raw instanceof ArrayBuffer && new Uint8Array (raw).join (',') === '111,107',
+           'raw reply ' + Object.prototype.toString.call (raw));
     return reply;
   },
 

@@ -144,6 +144,12 @@ const cases = {
     check (r2.join (',') === '3,2,1', 'subarray ' + r2.join (','));
     const r3 = new Uint8Array (await invoke ('reverse_bytes', new Uint8Array ([5, 6]).buffer));
     check (r3.join (',') === '6,5', 'ArrayBuffer ' + r3.join (','));
+    /* A raw reply to an ordinary JSON invoke is an ArrayBuffer too. */
+    const r4 = await invoke ('utf8_bytes', { text: 'h\u00e9llo' });
+    check (r4 instanceof ArrayBuffer, 'raw reply to a JSON invoke: ' + Object.prototype.toString.call (r4));
+    check (new Uint8Array (r4).join (',') === '104,195,169,108,108,111', 'utf8 bytes ' + new Uint8Array (r4).join (','));
+    const r5 = await invoke ('utf8_bytes', { text: '' });
+    check (r5 instanceof ArrayBuffer && r5.byteLength === 0, 'empty raw reply');
     /* Errors on the raw path reject with the value, as on the JSON path. */
     const e = await rejectionOf (invoke ('no_such_raw', new Uint8Array (4)));
     check (e === 'Command no_such_raw not found', 'unknown raw command: ' + JSON.stringify (e));
