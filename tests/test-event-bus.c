@@ -179,6 +179,26 @@ test_emit_delivery (void)
   g_assert_cmpuint (a1, !=, b1);
   g_assert_cmpuint (isthmus_event_bus_get_n_listeners (bus), ==, 3);
 
+  /* Who would hear an emit, by the same target rules. */
+  {
+    IsthmusEventTarget win_a = target (ISTHMUS_EVENT_TARGET_WINDOW, "a");
+    IsthmusEventTarget app = target (ISTHMUS_EVENT_TARGET_APP, NULL);
+
+    g_assert_true (isthmus_event_bus_has_listener (bus, NULL, "ping"));
+    g_assert_true (isthmus_event_bus_has_listener (bus, &win_b, "ping"));
+    g_assert_true (isthmus_event_bus_has_listener (bus, &win_a, "ping"));
+    g_assert_true (isthmus_event_bus_has_listener (bus, &app, "other"));
+    g_assert_false (isthmus_event_bus_has_listener (bus, NULL, "nobody"));
+
+    /* A Window b listener hears emits to b, to everyone, not to a. */
+    g_assert_cmpuint (isthmus_event_bus_listen (bus, "b", "solo", &win_b, &error), !=, 0);
+    g_assert_no_error (error);
+    g_assert_true (isthmus_event_bus_has_listener (bus, &win_b, "solo"));
+    g_assert_true (isthmus_event_bus_has_listener (bus, NULL, "solo"));
+    g_assert_false (isthmus_event_bus_has_listener (bus, &win_a, "solo"));
+    g_assert_false (isthmus_event_bus_has_listener (bus, &app, "solo"));
+  }
+
   /* A plain emit reaches both webviews' "ping" listeners, not "other". */
   g_assert_true (isthmus_event_bus_emit (bus, NULL, "ping", payload, &reached, &error));
   g_assert_no_error (error);
@@ -214,6 +234,13 @@ test_emit_delivery (void)
   g_assert_false (isthmus_event_bus_unlisten (bus, "a", b1));
   g_assert_true (isthmus_event_bus_unlisten (bus, "b", b1));
   g_assert_false (isthmus_event_bus_unlisten (bus, "b", b1));
+  {
+    IsthmusEventTarget win_c = target (ISTHMUS_EVENT_TARGET_WINDOW, "c");
+
+    /* "a" listens with Any: it hears every target; after "b"'s Window b
+     * listener is gone, a Window c emit still reaches "a" only. */
+    g_assert_true (isthmus_event_bus_has_listener (bus, &win_c, "ping"));
+  }
   g_ptr_array_set_size (log, 0);
   g_assert_true (isthmus_event_bus_emit (bus, NULL, "ping", NULL, NULL, &error));
   g_assert_cmpuint (log->len, ==, 1);

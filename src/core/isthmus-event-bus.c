@@ -450,6 +450,45 @@ isthmus_event_bus_get_n_listeners (IsthmusEventBus *self)
   return g_hash_table_size (self->listeners);
 }
 
+/**
+ * isthmus_event_bus_has_listener:
+ * @self: an #IsthmusEventBus
+ * @target: (nullable): the emit's target, or %NULL for everyone
+ * @event: the event name
+ *
+ * Whether an emit of @event to @target would reach any listener, by the
+ * same rules as isthmus_event_bus_emit(). For events that are worth
+ * sending (and recording) only when somebody listens.
+ *
+ * Returns: %TRUE if a listener would hear it
+ */
+gboolean
+isthmus_event_bus_has_listener (IsthmusEventBus          *self,
+                                const IsthmusEventTarget *target,
+                                const char               *event)
+{
+  static const IsthmusEventTarget everyone = { ISTHMUS_EVENT_TARGET_ANY, NULL };
+  GArray *ids;
+
+  g_return_val_if_fail (ISTHMUS_IS_EVENT_BUS (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  if (target == NULL)
+    target = &everyone;
+
+  ids = g_hash_table_lookup (self->by_event, event);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      Listener *listener = g_hash_table_lookup (self->listeners,
+                                                GUINT_TO_POINTER (g_array_index (ids, guint32, i)));
+
+      if (listener != NULL && isthmus_event_target_matches (target, &listener->target))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 gboolean
 isthmus_event_bus_emit (IsthmusEventBus          *self,
                         const IsthmusEventTarget *target,

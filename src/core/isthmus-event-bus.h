@@ -104,6 +104,11 @@ gboolean         isthmus_event_bus_unlisten         (IsthmusEventBus          *s
                                                      const char               *webview_label,
                                                      guint32                   event_id);
 guint            isthmus_event_bus_get_n_listeners  (IsthmusEventBus          *self);
+/* Whether an emit of @event to @target (NULL: everyone) would reach any
+ * listener. */
+gboolean         isthmus_event_bus_has_listener     (IsthmusEventBus          *self,
+                                                     const IsthmusEventTarget *target,
+                                                     const char               *event);
 
 /* Emits @event with @payload (NULL: null) to @target (NULL: everyone, like
  * Tauri's emit). Delivers to every webview with matching listeners and

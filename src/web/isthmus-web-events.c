@@ -18,6 +18,7 @@
 #include "isthmus-error.h"
 #include "isthmus-web-events.h"
 #include "isthmus-web-util.h"
+#include "isthmus-web-window-events.h"
 #include "isthmus-window-plugin.h"
 
 #define RAW_SCHEME        "isthmus-ipc"
@@ -768,6 +769,7 @@ _isthmus_web_events_attach_view (IsthmusWebHost           *host,
   install_raw_scheme (isthmus_web_host_get_context (host));
   if (ucm != NULL && world_name != NULL)
     add_raw_script (ucm, world_name, state, core);
+  _isthmus_web_window_events_attach (view, core, label);
 
   g_object_set_data_full (G_OBJECT (view), VIEW_KEY, view_state_ref (state), view_state_unref);
   g_signal_connect_data (view, "load-changed", G_CALLBACK (load_changed_cb),

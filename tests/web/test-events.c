@@ -271,6 +271,31 @@ test_window (void)
   g_assert_cmpstr (gtk_window_get_title (fixture.windows[0]), ==, "Retitled </b> \xe2\x80\xa8");
 }
 
+/* test_grow {by}: makes the first view @by pixels wider than it is. */
+static void
+grow_cb (IsthmusInvocation *invocation,
+         gpointer           user_data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture.views[0]);
+  gint64 by = isthmus_invocation_get_int (invocation, "by", 0);
+
+  gtk_widget_set_size_request (view, gtk_widget_get_width (view) + (int)by, gtk_widget_get_height (view));
+  isthmus_invocation_return_value (invocation, NULL);
+}
+
+/* tauri://resize reaches the page, as a Window main emit in the records. */
+static void
+test_window_events (void)
+{
+  g_autoptr(IsthmusExchange) emit = NULL;
+
+  run_case ("window-events");
+  gtk_widget_set_size_request (GTK_WIDGET (fixture.views[0]), -1, -1);
+  emit = find_record (ISTHMUS_EXCHANGE_EMIT, "tauri://resize");
+  g_assert_nonnull (emit);
+  g_assert_nonnull (strstr (isthmus_exchange_get_note (emit), "main: 1"));
+}
+
 static void
 test_unsupported (void)
 {
@@ -335,6 +360,7 @@ setup_fixture (void)
   isthmus_demo_commands_register (registry);
   g_assert_true (isthmus_registry_add (registry, "test_report", NULL, report_cb, NULL, NULL));
   g_assert_true (isthmus_registry_add (registry, "test_emit", NULL, emit_cb, NULL, NULL));
+  g_assert_true (isthmus_registry_add (registry, "test_grow", NULL, grow_cb, NULL, NULL));
   g_assert_true (isthmus_registry_add (registry, "test_emit_many", NULL, emit_many_cb, NULL, NULL));
 
   path = g_test_build_filename (G_TEST_DIST, "web", "events", "tauri.conf.json", NULL);
@@ -388,6 +414,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/channels/thousand", test_channel);
   g_test_add_func ("/isthmus/raw/four-mib", test_raw);
   g_test_add_func ("/isthmus/windows/current", test_window);
+  g_test_add_func ("/isthmus/windows/events", test_window_events);
   g_test_add_func ("/isthmus/windows/unsupported", test_unsupported);
   g_test_add_func ("/isthmus/acl/two-windows", test_acl_windows);
 

@@ -188,6 +188,27 @@ const cases = {
     return 'title ' + title + ', ' + size.width + 'x' + size.height;
   },
 
+  /* Tauri's built-in window events: the test makes the webview wider
+   * (as a user dragging the window's border or the inspector's divider
+   * would), and onResized () hears its new size in physical pixels, the
+   * same that innerSize () then reads. */
+  async 'window-events' () {
+    const w = getCurrentWindow ();
+    const sizes = [];
+    const off = await w.onResized (({ payload }) => sizes.push (payload));
+    const before = await w.innerSize ();
+    await invoke ('test_grow', { by: 40 });
+    await until (() => sizes.length > 0, 'a tauri://resize event');
+    const last = sizes[sizes.length - 1];
+    const inner = await w.innerSize ();
+    check (typeof last.width === 'number' && typeof last.height === 'number', 'payload ' + JSON.stringify (last));
+    check (last.width === inner.width && last.height === inner.height,
+           'event ' + JSON.stringify (last) + ' inner ' + JSON.stringify (inner));
+    check (last.width >= before.width + 40, 'wider than ' + JSON.stringify (before) + ': ' + JSON.stringify (last));
+    off ();
+    return 'resized to ' + last.width + 'x' + last.height + ' in ' + sizes.length + ' event(s)';
+  },
+
   async unsupported () {
     const e = await rejectionOf (getCurrentWindow ().center ());
     check (e === 'NOT_SUPPORTED: plugin:window|center is not supported by Isthmus', 'center: ' + JSON.stringify (e));
