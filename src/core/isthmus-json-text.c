@@ -176,6 +176,17 @@ is_digit (Reader *reader)
   return reader->p < reader->end && *reader->p >= '0' && *reader->p <= '9';
 }
 
+/* Skips a run of digits; FALSE if there was none. */
+static gboolean
+skip_digits (Reader *reader)
+{
+  const char *start = reader->p;
+
+  while (is_digit (reader))
+    reader->p++;
+  return reader->p > start;
+}
+
 /* A number as RFC 8259 writes it: an integer that fits in 64 bits becomes
  * an int node, anything else a double, which must be finite (serde_json,
  * Tauri's parser, refuses 1e400 too). */
@@ -192,27 +203,16 @@ read_number (Reader  *reader,
 
   if (*reader->p == '-')
     reader->p++;
-  if (!is_digit (reader))
-    {
-      syntax_error (reader, error, "malformed number");
-      return NULL;
-    }
-  if (*reader->p == '0')
+  if (reader->p < reader->end && *reader->p == '0')
     reader->p++;
-  else
-    while (is_digit (reader))
-      reader->p++;
+  else if (!skip_digits (reader))
+    goto malformed;
   if (reader->p < reader->end && *reader->p == '.')
     {
       integral = FALSE;
       reader->p++;
-      if (!is_digit (reader))
-        {
-          syntax_error (reader, error, "malformed number");
-          return NULL;
-        }
-      while (is_digit (reader))
-        reader->p++;
+      if (!skip_digits (reader))
+        goto malformed;
     }
   if (reader->p < reader->end && (*reader->p == 'e' || *reader->p == 'E'))
     {
@@ -220,13 +220,8 @@ read_number (Reader  *reader,
       reader->p++;
       if (reader->p < reader->end && (*reader->p == '+' || *reader->p == '-'))
         reader->p++;
-      if (!is_digit (reader))
-        {
-          syntax_error (reader, error, "malformed number");
-          return NULL;
-        }
-      while (is_digit (reader))
-        reader->p++;
+      if (!skip_digits (reader))
+        goto malformed;
     }
 
   length = (gsize)(reader->p - start);
@@ -260,6 +255,10 @@ read_number (Reader  *reader,
       }
     return json_node_init_double (json_node_alloc (), value);
   }
+
+malformed:
+  syntax_error (reader, error, "malformed number");
+  return NULL;
 }
 
 /* true, false or null. */

@@ -57,9 +57,19 @@ string_node (const char *text)
   return json_node_init_string (json_node_alloc (), text != NULL ? text : "");
 }
 
-static JsonNode *
-size_node (int width,
-           int height)
+/**
+ * isthmus_window_size_node:
+ * @width: a width in physical pixels
+ * @height: a height in physical pixels
+ *
+ * Tauri's PhysicalSize as JSON, `{width, height}`: what innerSize () reads
+ * and tauri://resize carries.
+ *
+ * Returns: (transfer full): the node
+ */
+JsonNode *
+isthmus_window_size_node (int width,
+                          int height)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
@@ -146,7 +156,7 @@ inner_size (Plugin            *plugin,
   int width = 0, height = 0;
 
   plugin->backend.get_size (label, FALSE, &width, &height, plugin->user_data);
-  isthmus_invocation_return_value (invocation, size_node (width, height));
+  isthmus_invocation_return_value (invocation, isthmus_window_size_node (width, height));
 }
 
 static void
@@ -157,7 +167,7 @@ outer_size (Plugin            *plugin,
   int width = 0, height = 0;
 
   plugin->backend.get_size (label, TRUE, &width, &height, plugin->user_data);
-  isthmus_invocation_return_value (invocation, size_node (width, height));
+  isthmus_invocation_return_value (invocation, isthmus_window_size_node (width, height));
 }
 
 static gboolean

@@ -86,6 +86,9 @@ gboolean isthmus_window_plugin_register (IsthmusRegistry            *registry,
                                          gpointer                    user_data,
                                          GDestroyNotify              destroy);
 
+JsonNode *isthmus_window_size_node       (int                         width,
+                                         int                         height);
+
 /* The version of Tauri whose IPC Isthmus answers, for plugin:app|tauri_version. */
 #define ISTHMUS_TAURI_VERSION "2.10.3"
 

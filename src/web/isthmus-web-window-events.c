@@ -16,6 +16,7 @@
 
 #include "isthmus-core-raw.h"
 #include "isthmus-event-bus.h"
+#include "isthmus-window-plugin.h"
 #include "isthmus-web-window-events.h"
 
 /* Tauri's built-in window events (contract §3.6) for the window a view
@@ -69,22 +70,6 @@ emit (Watch      *watch,
     g_debug ("Could not emit %s: %s", event, error->message);
 }
 
-static JsonNode *
-size_node (int width,
-           int height)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "width");
-  json_builder_add_int_value (builder, width);
-  json_builder_set_member_name (builder, "height");
-  json_builder_add_int_value (builder, height);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
 static gboolean
 check_size_cb (gpointer user_data)
 {
@@ -123,7 +108,7 @@ check_size_cb (gpointer user_data)
       json_builder_set_member_name (builder, "scaleFactor");
       json_builder_add_double_value (builder, scale);
       json_builder_set_member_name (builder, "size");
-      json_builder_add_value (builder, size_node (width, height));
+      json_builder_add_value (builder, isthmus_window_size_node (width, height));
       json_builder_end_object (builder);
       payload = json_builder_get_root (builder);
       emit (watch, "tauri://scale-change", payload);
@@ -131,7 +116,7 @@ check_size_cb (gpointer user_data)
 
   if (width != watch->width || height != watch->height)
     {
-      g_autoptr(JsonNode) payload = size_node (width, height);
+      g_autoptr(JsonNode) payload = isthmus_window_size_node (width, height);
 
       emit (watch, "tauri://resize", payload);
     }
