@@ -330,6 +330,31 @@ backend_get_size (const char *label,
     }
 }
 
+/* A window that is shown keeps its size in GTK 4 whatever its default
+ * size says; the size a page asks for is given to the window when GTK
+ * next negotiates the toplevel's size. */
+typedef struct
+{
+  int     width;
+  int     height;
+  gulong  handler;
+} PendingSize;
+
+#define PENDING_SIZE_KEY "isthmus-pending-size"
+
+static void
+compute_size_cb (GdkToplevel     *toplevel,
+                 GdkToplevelSize *size,
+                 gpointer         user_data)
+{
+  PendingSize *pending = user_data;
+
+  if (pending->width <= 0 || pending->height <= 0)
+    return;
+  gdk_toplevel_size_set_size (size, pending->width, pending->height);
+  pending->width = pending->height = 0;
+}
+
 static void
 backend_set_size (const char *label,
                   double      width,
@@ -337,14 +362,44 @@ backend_set_size (const char *label,
                   gboolean    physical,
                   gpointer    user_data)
 {
+  ViewState *state = find_view (user_data, label);
   GtkWindow *window = find_window (user_data, label);
+  GdkSurface *surface;
+  PendingSize *pending;
   double scale;
+  int new_width, new_height;
 
-  if (window == NULL)
+  if (window == NULL || state == NULL || state->view == NULL)
     return;
 
+  /* Tauri's size is the webview's: the window grows or shrinks by the
+   * difference, so that the inspector beside the page keeps its room. */
   scale = physical ? gtk_widget_get_scale_factor (GTK_WIDGET (window)) : 1.0;
-  gtk_window_set_default_size (window, (int)(width / scale + 0.5), (int)(height / scale + 0.5));
+  new_width = (int)(width / scale + 0.5);
+  new_height = (int)(height / scale + 0.5);
+  if (gtk_widget_get_width (GTK_WIDGET (state->view)) > 0)
+    {
+      new_width += gtk_widget_get_width (GTK_WIDGET (window)) - gtk_widget_get_width (GTK_WIDGET (state->view));
+      new_height += gtk_widget_get_height (GTK_WIDGET (window)) - gtk_widget_get_height (GTK_WIDGET (state->view));
+    }
+  new_width = MAX (new_width, 1);
+  new_height = MAX (new_height, 1);
+  gtk_window_set_default_size (window, new_width, new_height);
+
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+  if (!gtk_widget_get_mapped (GTK_WIDGET (window)) || !GDK_IS_TOPLEVEL (surface))
+    return;
+
+  pending = g_object_get_data (G_OBJECT (surface), PENDING_SIZE_KEY);
+  if (pending == NULL)
+    {
+      pending = g_new0 (PendingSize, 1);
+      g_object_set_data_full (G_OBJECT (surface), PENDING_SIZE_KEY, pending, g_free);
+      pending->handler = g_signal_connect_after (surface, "compute-size", G_CALLBACK (compute_size_cb), pending);
+    }
+  pending->width = new_width;
+  pending->height = new_height;
+  gtk_widget_queue_resize (GTK_WIDGET (window));
 }
 
 static double

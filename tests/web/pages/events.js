@@ -7,6 +7,7 @@
 import { invoke, Channel } from '/node_modules/@tauri-apps/api/core.js';
 import { listen, once, emit, emitTo } from '/node_modules/@tauri-apps/api/event.js';
 import { getCurrentWindow, getAllWindows } from '/node_modules/@tauri-apps/api/window.js';
+import { LogicalSize } from '/node_modules/@tauri-apps/api/dpi.js';
 import { getName, getVersion, getIdentifier } from '/node_modules/@tauri-apps/api/app.js';
 
 const name = new URLSearchParams (location.search).get ('case');
@@ -199,12 +200,19 @@ const cases = {
     const before = await w.innerSize ();
     await invoke ('test_grow', { by: 40 });
     await until (() => sizes.length > 0, 'a tauri://resize event');
+    /* setSize () on the shown window: the webview gets that size. */
+    const factor = await w.scaleFactor ();
+    await w.setSize (new LogicalSize (before.width / factor + 100, before.height / factor + 30));
+    await until (() => sizes.some ((s) => s.width === Math.round (before.width + 100 * factor)),
+                 'the size asked with setSize (): ' + JSON.stringify (sizes));
     const last = sizes[sizes.length - 1];
     const inner = await w.innerSize ();
     check (typeof last.width === 'number' && typeof last.height === 'number', 'payload ' + JSON.stringify (last));
     check (last.width === inner.width && last.height === inner.height,
            'event ' + JSON.stringify (last) + ' inner ' + JSON.stringify (inner));
-    check (last.width >= before.width + 40, 'wider than ' + JSON.stringify (before) + ': ' + JSON.stringify (last));
+    check (last.width === Math.round (before.width + 100 * factor) &&
+           last.height === Math.round (before.height + 30 * factor),
+           'setSize from ' + JSON.stringify (before) + ': ' + JSON.stringify (last));
     off ();
     return 'resized to ' + last.width + 'x' + last.height + ' in ' + sizes.length + ' event(s)';
   },
