@@ -9,7 +9,8 @@
  * from its own isolated world) against a full Isthmus invoke through the
  * real @tauri-apps/api (page script, bridge, core pipeline, echo command),
  * and two fixed costs of the design on top of the floor: the crossing
- * between the page world and the bridge's world, and the page's own JSON.
+ * between the page world and the bridge's world, and the page's own JSON,
+ * and the floor reached through a minimal bridge with no Isthmus code.
  */
 
 #define G_LOG_DOMAIN "bench-ipc"
@@ -338,6 +339,17 @@ static const char crossing_install[] =
   "}, true);"
   "return true;";
 
+/* The floor reached the way any page world must reach an isolated world's
+ * handler, with nothing else: a CustomEvent to a listener in the floor's
+ * world that posts the text to the bare handler and sends the reply back
+ * in a CustomEvent from the promise's reaction. No code of Isthmus. */
+static const char minimal_bridge_install[] =
+  "const h = window.webkit.messageHandlers." RAW_HANDLER ";"
+  "document.addEventListener ('isthmus-bench-mb-q', function (e) {"
+  "  h.postMessage (e.detail).then ((r) => document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-r', {detail: r})));"
+  "}, true);"
+  "return true;";
+
 #define LOOP_BODY(SETUP, CALL) \
   SETUP \
   "const times = [];" \
@@ -365,6 +377,21 @@ static const char crossing_body[] =
              "  });"
              "}",
              "cross ()");
+
+static const char minimal_bridge_body[] =
+  LOOP_BODY ("const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+             "let settle = null;"
+             "document.addEventListener ('isthmus-bench-mb-r', (e) => {"
+             "  if (typeof e.detail !== 'string' || e.detail.length !== text.length) throw new Error ('bad echo');"
+             "  const s = settle; settle = null; s ();"
+             "}, true);"
+             "function call () {"
+             "  return new Promise ((resolve) => {"
+             "    settle = resolve;"
+             "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));"
+             "  });"
+             "}",
+             "call ()");
 
 static const char page_json_body[] =
   LOOP_BODY ("const args = {value: 'x'.repeat (size)};"
@@ -398,6 +425,7 @@ main (int   argc,
   double full_means[G_N_ELEMENTS (workloads)];
   double crossing_means[G_N_ELEMENTS (workloads)];
   double page_json_means[G_N_ELEMENTS (workloads)];
+  double minimal_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   /* WebKit derives its data directories from the program name, which
@@ -447,6 +475,13 @@ main (int   argc,
     if (!wait_for_flag (&installed.done, WAIT_TIMEOUT_MS) || installed.error != NULL)
       g_error ("could not install the crossing echo");
     g_clear_object (&installed.value);
+
+    installed = (JsResult) { 0 };
+    webkit_web_view_call_async_javascript_function (view, minimal_bridge_install, -1, NULL, raw_world,
+                                                    "isthmus-bench://minimal-bridge", NULL, js_done_cb, &installed);
+    if (!wait_for_flag (&installed.done, WAIT_TIMEOUT_MS) || installed.error != NULL)
+      g_error ("could not install the minimal bridge");
+    g_clear_object (&installed.value);
   }
 
   g_print ("Isthmus IPC round trips, one web process (WebKitGTK %u.%u.%u)\n",
@@ -471,6 +506,7 @@ main (int   argc,
       full_means[i] = full.mean_us;
       crossing_means[i] = run_js (view, NULL, crossing_body, w).mean_us;
       page_json_means[i] = run_js (view, NULL, page_json_body, w).mean_us;
+      minimal_means[i] = run_js (view, NULL, minimal_bridge_body, w).mean_us;
 
       g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
                raw.mean_us, core_only.mean_us, full.mean_us, full.mean_us / raw.mean_us);
@@ -483,17 +519,19 @@ main (int   argc,
 
   g_print ("\nFixed costs of the design (sequential means): crossing = a CustomEvent from the page world\n"
            "to the bridge's isolated world and back with the same text and no other work; page JSON =\n"
-           "writing the invoke message and reading the reply as JSON text in the page;\n"
-           "bound = floor + both, before any work of the core.\n\n");
-  g_print ("%-7s %12s %12s %12s %12s %8s %8s\n", "payload", "floor", "crossing", "page JSON", "bound",
-           "bound/floor", "isthmus/floor");
+           "writing the invoke message and reading the reply as JSON text in the page; bound = floor +\n"
+           "both; minimal bridge = the floor's handler reached from the page world through a listener in\n"
+           "its world that posts the text and sends the reply back in a CustomEvent (no Isthmus code).\n\n");
+  g_print ("%-7s %12s %12s %12s %12s %8s %14s %8s\n", "payload", "floor", "crossing", "page JSON", "bound",
+           "bound/floor", "minimal bridge", "isthmus/floor");
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     {
       double bound = floor_means[i] + crossing_means[i] + page_json_means[i];
 
-      g_print ("%-7s %9.1f µs %9.1f µs %9.1f µs %9.1f µs %10.2fx %12.2fx\n", workloads[i].label,
+      g_print ("%-7s %9.1f µs %9.1f µs %9.1f µs %9.1f µs %10.2fx %8.1f µs %.2fx %12.2fx\n", workloads[i].label,
                floor_means[i], crossing_means[i], page_json_means[i], bound,
-               bound / floor_means[i], full_means[i] / floor_means[i]);
+               bound / floor_means[i], minimal_means[i], minimal_means[i] / floor_means[i],
+               full_means[i] / floor_means[i]);
     }
 
   g_print ("\nEvents from C into the page: floor = webkit_web_view_call_async_javascript_function\n"
