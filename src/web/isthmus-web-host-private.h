@@ -17,6 +17,13 @@ G_BEGIN_DECLS
 const char *_isthmus_web_host_get_world_name (IsthmusWebHost *self,
                                               WebKitWebView  *view);
 
+/* How many batches of invokes, and waits for their late replies, the
+ * bridge of @view sent (isthmus-web-batch.h). For tests. */
+gboolean    _isthmus_web_host_get_batch_counts (IsthmusWebHost *self,
+                                                WebKitWebView  *view,
+                                                guint64        *n_batches,
+                                                guint64        *n_waits);
+
 /* Escapes JSON text for a JavaScript source context: "<" and the line
  * separators U+2028/U+2029 become \u escapes. (transfer full) */
 char       *_isthmus_web_host_escape_json    (const char     *json);

@@ -15,6 +15,7 @@
 
 #include "isthmus-assets.h"
 #include "isthmus-error.h"
+#include "isthmus-web-batch.h"
 #include "isthmus-web-events.h"
 #include "isthmus-web-host-private.h"
 #include "isthmus-web-isolation.h"
@@ -61,9 +62,10 @@ typedef struct
   IsthmusWebHost *host;
 
   /* Owned references */
-  IsthmusCore    *core;
-  char           *label;
-  char           *world_name;
+  IsthmusCore       *core;
+  char              *label;
+  char              *world_name;
+  IsthmusWebBatches *batches;
 } ViewData;
 
 /* One request waiting for the core's reply. */
@@ -92,6 +94,7 @@ view_data_free (gpointer user_data)
   g_clear_object (&data->core);
   g_clear_pointer (&data->label, g_free);
   g_clear_pointer (&data->world_name, g_free);
+  g_clear_pointer (&data->batches, _isthmus_web_batches_free);
 }
 
 static ViewData *
@@ -133,15 +136,6 @@ _isthmus_web_host_escape_json (const char *json)
     }
 
   return g_string_free (out, FALSE);
-}
-
-static char *
-quote_json_string (const char *text)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, text != NULL ? text : "");
-  return json_to_string (node, FALSE);
 }
 
 /* The per-view values the scripts read, as JSON escaped for a script. */
@@ -276,21 +270,8 @@ return_error (WebKitScriptMessageReply *reply,
               const char               *message,
               const char               *value_json)
 {
-  g_autofree char *code_json = quote_json_string (code);
-  g_autofree char *message_json = quote_json_string (message);
-  g_autofree char *text = NULL;
-  g_autofree char *fallback = NULL;
+  g_autofree char *text = _isthmus_web_error_text (code, message, value_json);
 
-  if (value_json == NULL)
-    {
-      g_autofree char *joined = g_strdup_printf ("%s: %s", code, message != NULL ? message : "");
-
-      fallback = quote_json_string (joined);
-      value_json = fallback;
-    }
-
-  text = g_strdup_printf ("{\"code\":%s,\"message\":%s,\"value\":%s}",
-                          code_json, message_json, value_json);
   webkit_script_message_reply_return_error_message (reply, text);
 }
 
@@ -375,6 +356,10 @@ script_message_cb (WebKitUserContentManager *ucm,
         return TRUE;
     }
 
+  /* Invokes the bridge gathered into one message (isthmus-web-batch.h). */
+  if (_isthmus_web_batches_handle (data->batches, bytes, value, reply))
+    return TRUE;
+
   pending = g_new0 (PendingReply, 1);
   pending->reply = webkit_script_message_reply_ref (reply);
   pending->context = g_object_ref (jsc_value_get_context (value));
@@ -392,7 +377,10 @@ load_changed_cb (WebKitWebView   *view,
   ViewData *data = user_data;
 
   if (event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED)
-    isthmus_core_cancel_webview (data->core, data->label);
+    {
+      isthmus_core_cancel_webview (data->core, data->label);
+      _isthmus_web_batches_reset (data->batches);
+    }
 }
 
 static void
@@ -404,6 +392,7 @@ web_process_terminated_cb (WebKitWebView                     *view,
 
   g_debug ("Web process of view %s terminated (reason %d)", data->label, reason);
   isthmus_core_cancel_webview (data->core, data->label);
+  _isthmus_web_batches_reset (data->batches);
 }
 
 static void
@@ -674,6 +663,7 @@ isthmus_web_host_create_view (IsthmusWebHost *self,
   data->label = g_strdup (label);
   world_hex = _isthmus_web_random_hex (16);
   data->world_name = g_strconcat ("isthmus-bridge-", world_hex, NULL);
+  data->batches = _isthmus_web_batches_new (self->core, label);
   token = _isthmus_web_random_hex (16);
 
   config_json = build_script_config (self, data, token);
@@ -748,6 +738,20 @@ get_view_data (IsthmusWebHost *self,
     return NULL;
 
   return data;
+}
+
+gboolean
+_isthmus_web_host_get_batch_counts (IsthmusWebHost *self,
+                                    WebKitWebView  *view,
+                                    guint64        *n_batches,
+                                    guint64        *n_waits)
+{
+  ViewData *data = get_view_data (self, view);
+
+  if (data == NULL)
+    return FALSE;
+  _isthmus_web_batches_get_counts (data->batches, n_batches, n_waits);
+  return TRUE;
 }
 
 const char *

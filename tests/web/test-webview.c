@@ -17,6 +17,7 @@
 #include "isthmus-core.h"
 #include "isthmus-demo-commands.h"
 #include "isthmus-error.h"
+#include "isthmus-stream-commands.h"
 #include "isthmus-web-host.h"
 #include "isthmus-web-host-private.h"
 #include "web-test-util.h"
@@ -246,6 +247,92 @@ test_bridge_too_large (void)
   g_assert_cmpstr (result, ==, "PAYLOAD_TOO_LARGE");
 }
 
+/* Calls made in one turn share script messages; every one is still its
+ * own record with its own reply, async ones through a wait. */
+static void
+test_batch_concurrent (void)
+{
+  guint64 before = fixture.n_recorded;
+  guint64 batches_before, waits_before, batches, waits;
+
+  load_idle_page ();
+  before = fixture.n_recorded;
+  g_assert_true (_isthmus_web_host_get_batch_counts (fixture.host, fixture.view,
+                                                     &batches_before, &waits_before));
+  run_case ("concurrent");
+  g_assert_true (_isthmus_web_host_get_batch_counts (fixture.host, fixture.view, &batches, &waits));
+  g_test_message ("%" G_GUINT64_FORMAT " batches, %" G_GUINT64_FORMAT " waits",
+                  batches - batches_before, waits - waits_before);
+  /* 600 calls and the report, each recorded once. */
+  g_assert_cmpuint (fixture.n_recorded - before, ==, 601);
+  /* Every twelfth call is too large to share a message, so the others
+   * cross in batches of at most eleven; each of the 100 slow calls is
+   * answered through a wait. */
+  g_assert_cmpuint (batches - batches_before, >=, 50);
+  g_assert_cmpuint (waits - waits_before, ==, 100);
+}
+
+/* The batch and wait forms, posted directly from the bridge's world. */
+static void
+test_batch_forms (void)
+{
+  const char *body =
+    "const h = window.webkit.messageHandlers.isthmusIpc;"
+    "const code = async (p) => { try { await p; return 'resolved'; } catch (e) { return JSON.parse (e.message).code; } };"
+    "const out = {};"
+    "const echo = (v) => JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: v}});"
+    "out.mixed = await h.postMessage ('\\u0002' + echo ('a') + '\\nnot json\\n' + echo (7) + '\\n');"
+    "out.tooMany = await code (h.postMessage ('\\u0002' + Array (1025).fill (echo (1)).join ('\\n')));"
+    "out.unknownWait = await code (h.postMessage ('\\u00039999999'));"
+    "out.badWait = await code (h.postMessage ('\\u0003x1'));"
+    "out.emptyWait = await code (h.postMessage ('\\u0003'));"
+    "const slow = await h.postMessage ('\\u0002' + JSON.stringify ({cmd: 'slow', callback: 1, error: 2, payload: {ms: 50}}) + '\\n' + echo ('b'));"
+    "const late = slow.split ('\\n')[0].slice (1);"
+    "const first = h.postMessage ('\\u0003' + late);"
+    "out.twice = await code (h.postMessage ('\\u0003' + late));"
+    "out.slow = slow.replace (/^p[0-9]+/, 'p#');"
+    "out.waited = await first;"
+    "out.again = await code (h.postMessage ('\\u0003' + late));"
+    "return JSON.stringify (out);";
+  g_autofree char *result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *out;
+  g_auto(GStrv) lines = NULL;
+  guint64 before;
+
+  load_idle_page ();
+  before = fixture.n_recorded;
+  result = run_in_world (fixture.view, _isthmus_web_host_get_world_name (fixture.host, fixture.view), body);
+  g_test_message ("batch forms: %s", result);
+
+  root = json_from_string (result, &error);
+  g_assert_no_error (error);
+  out = json_node_get_object (root);
+
+  /* One line per message, in order: the value, the parse error, the
+   * value, and the empty last message refused. */
+  lines = g_strsplit (json_object_get_string_member (out, "mixed"), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[0], ==, "o\"a\"");
+  g_assert_true (g_str_has_prefix (lines[1], "e{\"code\":\"BAD_MESSAGE\""));
+  g_assert_cmpstr (lines[2], ==, "o7");
+  g_assert_true (g_str_has_prefix (lines[3], "e{\"code\":\"BAD_MESSAGE\""));
+
+  g_assert_cmpstr (json_object_get_string_member (out, "tooMany"), ==, "BAD_MESSAGE");
+  g_assert_cmpstr (json_object_get_string_member (out, "unknownWait"), ==, "BAD_MESSAGE");
+  g_assert_cmpstr (json_object_get_string_member (out, "badWait"), ==, "BAD_MESSAGE");
+  g_assert_cmpstr (json_object_get_string_member (out, "emptyWait"), ==, "BAD_MESSAGE");
+  /* The slow call waits; the echo beside it does not. */
+  g_assert_cmpstr (json_object_get_string_member (out, "slow"), ==, "p#\no\"b\"");
+  g_assert_cmpstr (json_object_get_string_member (out, "twice"), ==, "BAD_MESSAGE");
+  g_assert_cmpstr (json_object_get_string_member (out, "waited"), ==, "{\"sleptMs\":50}");
+  /* Answered once; then the number is gone. */
+  g_assert_cmpstr (json_object_get_string_member (out, "again"), ==, "BAD_MESSAGE");
+  /* The refused batch of 1,025 ran nothing: 4 + 2 records. */
+  g_assert_cmpuint (fixture.n_recorded - before, ==, 6);
+}
+
 static void
 test_bridge_nul (void)
 {
@@ -310,6 +397,39 @@ test_navigation_cancels (void)
   g_assert_cmpuint (isthmus_core_get_n_pending (fixture.core), ==, 0);
 }
 
+typedef struct
+{
+  guint   n_pending;
+  guint64 n_waits;
+} PendingWaits;
+
+static gboolean
+pending_waits (gpointer data)
+{
+  PendingWaits *want = data;
+  guint64 batches, waits;
+
+  _isthmus_web_host_get_batch_counts (fixture.host, fixture.view, &batches, &waits);
+  return isthmus_core_get_n_pending (fixture.core) == want->n_pending && waits >= want->n_waits;
+}
+
+static void
+test_navigation_cancels_batch (void)
+{
+  PendingWaits want = { 2, 0 };
+  guint64 batches;
+
+  load_idle_page ();
+  _isthmus_web_host_get_batch_counts (fixture.host, fixture.view, &batches, &want.n_waits);
+  want.n_waits += 2;
+  run_case ("slow-batch");
+  g_assert_true (wait_for (pending_waits, &want, WAIT_TIMEOUT_MS));
+
+  /* The waits are answered and the replies that come after are dropped. */
+  run_case ("greet");
+  g_assert_cmpuint (isthmus_core_get_n_pending (fixture.core), ==, 0);
+}
+
 static void
 test_no_global (void)
 {
@@ -366,6 +486,7 @@ setup_fixture (void)
   fixture.core = isthmus_core_new ();
   registry = isthmus_core_get_registry (fixture.core);
   isthmus_demo_commands_register (registry);
+  isthmus_stream_commands_register (registry);
   g_assert_true (isthmus_registry_add (registry, "test_report", NULL, report_cb, &fixture, NULL));
   g_signal_connect (isthmus_core_get_recorder (fixture.core), "items-changed",
                     G_CALLBACK (recorder_items_changed_cb), &fixture);
@@ -444,7 +565,10 @@ main (int   argc,
   g_test_add_func ("/isthmus/web/bridge/deep", test_bridge_deep);
   g_test_add_func ("/isthmus/web/bridge/too-large", test_bridge_too_large);
   g_test_add_func ("/isthmus/web/bridge/nul-byte", test_bridge_nul);
+  g_test_add_func ("/isthmus/web/bridge/batch-concurrent", test_batch_concurrent);
+  g_test_add_func ("/isthmus/web/bridge/batch-forms", test_batch_forms);
   g_test_add_func ("/isthmus/web/lifecycle/navigation", test_navigation_cancels);
+  g_test_add_func ("/isthmus/web/lifecycle/navigation-batch", test_navigation_cancels_batch);
   g_test_add_func ("/isthmus/web/lifecycle/web-process-terminated", test_web_process_terminated);
   g_test_add_func ("/isthmus/web/config/no-global", test_no_global);
 

@@ -114,6 +114,161 @@
     return send (text);
   }
 
+  /* Follows one reply of the core to the page. */
+  function onValue (id, value) {
+    if (typeof value !== 'string')
+      reply (id, false, errorText ('INTERNAL', 'the core did not reply'));
+    else if (value.charCodeAt (0) === 1)
+      replyBytes (id, value);
+    else
+      reply (id, true, value);
+  }
+
+  function track (id, promise) {
+    promise.then (function (value) {
+      onValue (id, value);
+    }, function (error) {
+      reply (id, false, unwrapError (error));
+    });
+  }
+
+  function send (id, text) {
+    let promise;
+    try
+      {
+        promise = CONFIG.pattern === 'isolation' ? isolationPost (text) : handler.postMessage (text);
+      }
+    catch (e)
+      {
+        reply (id, false, unwrapError (e));
+        return;
+      }
+    track (id, promise);
+  }
+
+  /* Batches (isthmus-web-batch.h): the calls made in one turn of the page
+   * cross to the core in one message when there are several. Large
+   * messages, and any holding a line feed, go alone. */
+  const BATCH_ITEM_MAX = 16384;
+  const BATCH_MAX_ITEMS = 256;
+  const BATCH_MAX_LENGTH = 262144;
+  const enqueueMicrotask = queueMicrotask.bind (window);
+  let queue = null;
+  let queuedLength = 0;
+
+  function failAll (items, text) {
+    for (let i = 0; i < items.length; i += 2)
+      reply (items[i], false, text);
+  }
+
+  function wait (id, late) {
+    let promise;
+    try
+      {
+        promise = handler.postMessage ('\u0003' + late);
+      }
+    catch (e)
+      {
+        reply (id, false, unwrapError (e));
+        return;
+      }
+    track (id, promise);
+  }
+
+  function onBatchReply (items, value) {
+    let start = 0;
+
+    if (typeof value !== 'string')
+      {
+        failAll (items, errorText ('INTERNAL', 'the core did not reply'));
+        return;
+      }
+    for (let i = 0; i < items.length; i += 2)
+      {
+        const id = items[i];
+        let end;
+
+        if (start > value.length)
+          {
+            reply (id, false, errorText ('INTERNAL', 'the core did not reply'));
+            continue;
+          }
+        end = value.indexOf ('\n', start);
+        if (end < 0)
+          end = value.length;
+        switch (value.charCodeAt (start))
+          {
+          case 0x6f: /* o */
+            reply (id, true, value.slice (start + 1, end));
+            break;
+          case 0x65: /* e */
+            reply (id, false, value.slice (start + 1, end));
+            break;
+          case 0x72: /* r */
+            replyBytes (id, '\u0001' + value.slice (start + 1, end));
+            break;
+          case 0x70: /* p */
+            wait (id, value.slice (start + 1, end));
+            break;
+          default:
+            reply (id, false, errorText ('INTERNAL', 'unreadable reply'));
+          }
+        start = end + 1;
+      }
+  }
+
+  function flush () {
+    const items = queue;
+    let body, promise;
+
+    queue = null;
+    queuedLength = 0;
+    if (items === null)
+      return;
+    if (items.length === 2)
+      {
+        send (items[0], items[1]);
+        return;
+      }
+
+    body = '\u0002' + items[1];
+    for (let i = 3; i < items.length; i += 2)
+      body += '\n' + items[i];
+    try
+      {
+        promise = handler.postMessage (body);
+      }
+    catch (e)
+      {
+        failAll (items, unwrapError (e));
+        return;
+      }
+    promise.then (function (value) {
+      onBatchReply (items, value);
+    }, function (error) {
+      failAll (items, unwrapError (error));
+    });
+  }
+
+  function enqueue (id, text) {
+    if (CONFIG.pattern === 'isolation' || text.length > BATCH_ITEM_MAX || text.indexOf ('\n') >= 0)
+      {
+        flush ();
+        send (id, text);
+        return;
+      }
+    if (queue === null)
+      {
+        queue = [];
+        enqueueMicrotask (flush);
+      }
+    queue[queue.length] = id;
+    queue[queue.length] = text;
+    queuedLength += text.length;
+    if (queue.length >= 2 * BATCH_MAX_ITEMS || queuedLength >= BATCH_MAX_LENGTH)
+      flush ();
+  }
+
   doc.addEventListener (REQUEST_EVENT, function (event) {
     const detail = event.detail;
     let space, id, text;
@@ -133,26 +288,6 @@
         return;
       }
 
-    let promise;
-    try
-      {
-        promise = CONFIG.pattern === 'isolation' ? isolationPost (text) : handler.postMessage (text);
-      }
-    catch (e)
-      {
-        reply (id, false, unwrapError (e));
-        return;
-      }
-
-    promise.then (function (value) {
-      if (typeof value !== 'string')
-        reply (id, false, errorText ('INTERNAL', 'the core did not reply'));
-      else if (value.charCodeAt (0) === 1)
-        replyBytes (id, value);
-      else
-        reply (id, true, value);
-    }, function (error) {
-      reply (id, false, unwrapError (error));
-    });
+    enqueue (id, text);
   }, true);
 }) ();

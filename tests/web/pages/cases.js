@@ -97,6 +97,61 @@ const cases = {
     return describe (value);
   },
 
+  /* Calls made in one turn cross to the core in batches: each settles
+   * once, with its own value, whether it replies at once, fails, waits
+   * (slow) or carries bytes; line feeds and large messages go alone. */
+  async concurrent () {
+    const n = 600;
+    const calls = [];
+    let settledTwice = 0;
+    const bigValue = 'y'.repeat (20000);
+
+    for (let i = 0; i < n; i++)
+      {
+        let promise, test;
+        switch (i % 6)
+          {
+          case 0:
+            promise = invoke ('echo', { value: i });
+            test = (r) => r.ok && r.value === i;
+            break;
+          case 1:
+            promise = invoke ('fail', { message: 'boom ' + i });
+            test = (r) => !r.ok && r.value.kind === 'DemoError' && r.value.message === 'boom ' + i;
+            break;
+          case 2:
+            promise = invoke ('nope' + i);
+            test = (r) => !r.ok && r.value === 'Command nope' + i + ' not found';
+            break;
+          case 3:
+            promise = invoke ('slow', { ms: 1 + i % 20 });
+            test = (r) => r.ok && r.value.sleptMs === 1 + i % 20;
+            break;
+          case 4:
+            promise = invoke ('utf8_bytes', { text: 'é\n' + i });
+            test = (r) => r.ok && r.value instanceof ArrayBuffer &&
+                          new TextDecoder ().decode (r.value) === 'é\n' + i;
+            break;
+          default:
+            promise = invoke ('echo', { value: i % 12 === 5 ? bigValue : 'a\nb\u2028' + i });
+            test = (r) => r.ok && r.value === (i % 12 === 5 ? bigValue : 'a\nb\u2028' + i);
+          }
+        let settled = 0;
+        calls.push (promise.then ((value) => ({ ok: true, value }), (value) => ({ ok: false, value }))
+                    .then ((r) => {
+                      if (++settled > 1)
+                        settledTwice++;
+                      return { i, r, pass: test (r) };
+                    }));
+      }
+
+    const results = await Promise.all (calls);
+    const wrong = results.filter ((x) => !x.pass);
+    check (wrong.length === 0, 'wrong: ' + wrong.slice (0, 3).map ((x) => x.i + ' ' + describe (x.r)).join ('; '));
+    check (settledTwice === 0, 'settled twice: ' + settledTwice);
+    return n + ' settled';
+  },
+
   async big () {
     const reply = await invoke ('big', { bytes: 1048576 });
     check (typeof reply === 'string', 'a string');
@@ -334,6 +389,13 @@ const cases = {
 
   async slow () {
     /* test-webview.c kills the web process while this is pending. */
+    invoke ('slow', { ms: 30000 }).then (() => {}, () => {});
+    return 'started';
+  },
+
+  async 'slow-batch' () {
+    /* Two slow calls in one batch, both waited for, while the page goes. */
+    invoke ('slow', { ms: 30000 }).then (() => {}, () => {});
     invoke ('slow', { ms: 30000 }).then (() => {}, () => {});
     return 'started';
   },

@@ -1,0 +1,416 @@
+/* isthmus-web-batch.c
+ *
+ * Copyright 2026 The Isthmus Developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Invokes that the bridge gathered into one script message: with many
+ * calls in flight, one crossing of WebKit's IPC per batch instead of one
+ * per call. Each message still goes through the whole core pipeline and
+ * becomes its own record; only the transport is shared.
+ */
+
+#define G_LOG_DOMAIN "isthmus-web-batch"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "isthmus-error.h"
+#include "isthmus-json-text.h"
+#include "isthmus-web-batch.h"
+
+#define BATCH_MARK     '\002'
+#define WAIT_MARK      '\003'
+/* The bridge sends far fewer; more is not the bridge. */
+#define MAX_BATCH_ITEMS 1024
+
+struct _IsthmusWebBatches
+{
+  /* Owned references */
+  IsthmusCore *core;
+  char        *label;
+  /* guint late id → Slot *, replies the bridge will wait for. */
+  GHashTable  *late;
+
+  guint        next_late;
+  guint64      n_batches;
+  guint64      n_waits;
+};
+
+/* One message of a batch. Shared by the core's reply callback and, once
+ * the batch's reply left without it, the table of late replies. */
+typedef struct
+{
+  /* Borrowed: NULL once the batch's own reply left or the page went. */
+  IsthmusWebBatches        *owner;
+
+  /* Owned references */
+  WebKitScriptMessageReply *waiter;
+  JSCContext               *context;
+  char                     *text;
+
+  guint                     late_id;
+  char                      kind;
+  gboolean                  done;
+  gboolean                  in_batch;
+} Slot;
+
+static void
+slot_clear (gpointer data)
+{
+  Slot *slot = data;
+
+  g_clear_pointer (&slot->waiter, webkit_script_message_reply_unref);
+  g_clear_object (&slot->context);
+  g_clear_pointer (&slot->text, g_free);
+}
+
+static Slot *
+slot_ref (Slot *slot)
+{
+  return g_rc_box_acquire (slot);
+}
+
+static void
+slot_unref (gpointer slot)
+{
+  g_rc_box_release_full (slot, slot_clear);
+}
+
+char *
+_isthmus_web_error_text (const char *code,
+                         const char *message,
+                         const char *value_json)
+{
+  g_autoptr(JsonNode) code_node = json_node_init_string (json_node_alloc (), code);
+  g_autoptr(JsonNode) message_node = json_node_init_string (json_node_alloc (), message != NULL ? message : "");
+  g_autofree char *code_json = isthmus_json_to_text (code_node, NULL);
+  g_autofree char *message_json = isthmus_json_to_text (message_node, NULL);
+  g_autofree char *fallback = NULL;
+
+  if (value_json == NULL)
+    {
+      g_autofree char *joined = g_strdup_printf ("%s: %s", code, message != NULL ? message : "");
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), joined);
+
+      fallback = isthmus_json_to_text (node, NULL);
+      value_json = fallback;
+    }
+
+  return g_strdup_printf ("{\"code\":%s,\"message\":%s,\"value\":%s}",
+                          code_json, message_json, value_json);
+}
+
+/* @reply as one line of a batch's reply: its kind and its text. */
+static void
+format_reply (const IsthmusReply  *reply,
+              char                *kind,
+              char               **text)
+{
+  if (reply->ok && reply->raw != NULL)
+    {
+      gsize size = 0;
+      gconstpointer data = g_bytes_get_data (reply->raw, &size);
+
+      *kind = 'r';
+      *text = g_base64_encode (data, size);
+    }
+  else if (reply->ok)
+    {
+      *kind = 'o';
+      *text = reply->json != NULL ? g_strndup (reply->json, reply->json_length) : g_strdup ("null");
+    }
+  else
+    {
+      g_autofree char *value_json = reply->json != NULL ? g_strndup (reply->json, reply->json_length) : NULL;
+
+      *kind = 'e';
+      *text = _isthmus_web_error_text (reply->code != NULL ? reply->code : "INTERNAL",
+                                       reply->message != NULL ? reply->message : "",
+                                       value_json);
+    }
+}
+
+/* Answers a wait the way a message of its own is answered: the JSON text,
+ * "\1" and the bytes in base64, or an error. */
+static void
+answer_wait (JSCContext               *context,
+             WebKitScriptMessageReply *waiter,
+             char                      kind,
+             const char               *text)
+{
+  if (kind == 'e')
+    {
+      webkit_script_message_reply_return_error_message (waiter, text);
+      return;
+    }
+
+  {
+    g_autofree char *raw = kind == 'r' ? g_strconcat ("\001", text, NULL) : NULL;
+    g_autoptr(JSCValue) value = jsc_value_new_string (context, raw != NULL ? raw : text);
+
+    webkit_script_message_reply_return_value (waiter, value);
+  }
+}
+
+static void
+reply_error (WebKitScriptMessageReply *reply,
+             IsthmusIpcError           code,
+             const char               *message)
+{
+  g_autofree char *text = _isthmus_web_error_text (isthmus_ipc_error_to_code (code), message, NULL);
+
+  webkit_script_message_reply_return_error_message (reply, text);
+}
+
+static void
+slot_reply_cb (const IsthmusReply *reply,
+               gpointer            user_data)
+{
+  Slot *slot = user_data;
+
+  if (slot->done)
+    {
+      /* The core promises one reply per request. */
+      g_critical ("A second reply for one message of a batch");
+      slot_unref (slot);
+      return;
+    }
+
+  slot->done = TRUE;
+  if (slot->owner != NULL || slot->in_batch)
+    format_reply (reply, &slot->kind, &slot->text);
+
+  if (slot->waiter != NULL)
+    {
+      WebKitScriptMessageReply *waiter = g_steal_pointer (&slot->waiter);
+
+      answer_wait (slot->context, waiter, slot->kind, slot->text);
+      webkit_script_message_reply_unref (waiter);
+      if (slot->owner != NULL)
+        g_hash_table_remove (slot->owner->late, GUINT_TO_POINTER (slot->late_id));
+    }
+
+  slot_unref (slot);
+}
+
+static void
+handle_batch (IsthmusWebBatches        *self,
+              GBytes                   *message,
+              JSCValue                 *value,
+              WebKitScriptMessageReply *reply)
+{
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (slot_unref);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GString) out = NULL;
+  g_autoptr(JSCValue) result = NULL;
+  gsize length;
+  const char *base = g_bytes_get_data (message, &length);
+  const char *p = base + 1;
+  const char *end = base + length;
+  const IsthmusJsonLimits *limits = isthmus_core_get_limits (self->core);
+
+  self->n_batches++;
+  if (limits != NULL && length > limits->max_bytes)
+    {
+      reply_error (reply, ISTHMUS_IPC_ERROR_PAYLOAD_TOO_LARGE, "the batch exceeds the message size limit");
+      return;
+    }
+
+  /* Split first, so that a refused batch runs nothing. */
+  while (TRUE)
+    {
+      const char *line_end = memchr (p, '\n', end - p);
+      gsize span[2];
+
+      if (line_end == NULL)
+        line_end = end;
+      if (spans->len / 2 == MAX_BATCH_ITEMS)
+        {
+          reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "too many messages in one batch");
+          return;
+        }
+      span[0] = p - base;
+      span[1] = line_end - p;
+      g_array_append_vals (spans, span, 2);
+
+      if (line_end == end)
+        break;
+      p = line_end + 1;
+    }
+
+  /* Each message on its own through the pipeline; most reply at once. */
+  for (guint i = 0; i < spans->len; i += 2)
+    {
+      g_autoptr(GBytes) item = g_bytes_new_from_bytes (message,
+                                                       g_array_index (spans, gsize, i),
+                                                       g_array_index (spans, gsize, i + 1));
+      Slot *slot = g_rc_box_new0 (Slot);
+
+      slot->in_batch = TRUE;
+      g_ptr_array_add (slots, slot);
+      isthmus_core_handle_message (self->core, self->label, item, slot_reply_cb, slot_ref (slot));
+    }
+
+  out = g_string_sized_new (64 * slots->len);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      Slot *slot = g_ptr_array_index (slots, i);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      slot->in_batch = FALSE;
+      /* A reply that is late, or that cannot share a line, goes alone. */
+      if (slot->done && strchr (slot->text, '\n') == NULL)
+        {
+          g_string_append_c (out, slot->kind);
+          g_string_append (out, slot->text);
+          continue;
+        }
+
+      slot->owner = self;
+      slot->late_id = ++self->next_late;
+      if (slot->late_id == 0)
+        slot->late_id = ++self->next_late;
+      g_hash_table_insert (self->late, GUINT_TO_POINTER (slot->late_id), slot_ref (slot));
+      g_string_append_printf (out, "p%u", slot->late_id);
+    }
+
+  {
+    gsize size = out->len;
+    g_autoptr(GBytes) bytes = g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), size);
+
+    result = jsc_value_new_string_from_bytes (jsc_value_get_context (value), bytes);
+    webkit_script_message_reply_return_value (reply, result);
+  }
+}
+
+static void
+handle_wait (IsthmusWebBatches        *self,
+             GBytes                   *message,
+             JSCValue                 *value,
+             WebKitScriptMessageReply *reply)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  char digits[16];
+  guint64 id = 0;
+  Slot *slot;
+
+  self->n_waits++;
+  if (length < 2 || length - 1 >= sizeof digits)
+    {
+      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "unreadable wait");
+      return;
+    }
+  memcpy (digits, data + 1, length - 1);
+  digits[length - 1] = '\0';
+  if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXUINT, &id, NULL) ||
+      (slot = g_hash_table_lookup (self->late, GUINT_TO_POINTER ((guint)id))) == NULL)
+    {
+      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "no reply of that number is pending");
+      return;
+    }
+  if (slot->waiter != NULL)
+    {
+      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "that reply is waited for already");
+      return;
+    }
+
+  if (slot->done)
+    {
+      answer_wait (slot->context != NULL ? slot->context : jsc_value_get_context (value),
+                   reply, slot->kind, slot->text);
+      g_hash_table_remove (self->late, GUINT_TO_POINTER ((guint)id));
+      return;
+    }
+
+  slot->waiter = webkit_script_message_reply_ref (reply);
+  g_set_object (&slot->context, jsc_value_get_context (value));
+}
+
+IsthmusWebBatches *
+_isthmus_web_batches_new (IsthmusCore *core,
+                          const char  *label)
+{
+  IsthmusWebBatches *self = g_new0 (IsthmusWebBatches, 1);
+
+  self->core = g_object_ref (core);
+  self->label = g_strdup (label);
+  self->late = g_hash_table_new_full (NULL, NULL, NULL, slot_unref);
+  return self;
+}
+
+static gboolean
+orphan_cb (gpointer key,
+           gpointer value,
+           gpointer user_data)
+{
+  Slot *slot = value;
+
+  slot->owner = NULL;
+  if (slot->waiter != NULL)
+    {
+      WebKitScriptMessageReply *waiter = g_steal_pointer (&slot->waiter);
+
+      reply_error (waiter, ISTHMUS_IPC_ERROR_WEBVIEW_GONE, "the page that sent the batch is gone");
+      webkit_script_message_reply_unref (waiter);
+    }
+  return TRUE;
+}
+
+void
+_isthmus_web_batches_reset (IsthmusWebBatches *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_foreach_remove (self->late, orphan_cb, NULL);
+}
+
+void
+_isthmus_web_batches_free (IsthmusWebBatches *self)
+{
+  if (self == NULL)
+    return;
+
+  _isthmus_web_batches_reset (self);
+  g_clear_pointer (&self->late, g_hash_table_unref);
+  g_clear_object (&self->core);
+  g_clear_pointer (&self->label, g_free);
+  g_free (self);
+}
+
+void
+_isthmus_web_batches_get_counts (IsthmusWebBatches *self,
+                                 guint64           *n_batches,
+                                 guint64           *n_waits)
+{
+  g_return_if_fail (self != NULL);
+
+  *n_batches = self->n_batches;
+  *n_waits = self->n_waits;
+}
+
+gboolean
+_isthmus_web_batches_handle (IsthmusWebBatches        *self,
+                             GBytes                   *message,
+                             JSCValue                 *value,
+                             WebKitScriptMessageReply *reply)
+{
+  gsize length;
+  const char *data;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  data = g_bytes_get_data (message, &length);
+  if (data == NULL || length == 0)
+    return FALSE;
+  if (data[0] == BATCH_MARK)
+    handle_batch (self, message, value, reply);
+  else if (data[0] == WAIT_MARK)
+    handle_wait (self, message, value, reply);
+  else
+    return FALSE;
+  return TRUE;
+}
