@@ -63,10 +63,18 @@
   const pending = new NativeMap ();
   let nextRequestId = 1;
 
+  /* Callback ids, random as in Tauri, drawn from a pool filled 64 at a
+   * time. */
+  const randomPool = new NativeUint32Array (64);
+  let randomNext = randomPool.length;
+
   function randomId () {
-    const buf = new NativeUint32Array (1);
-    getRandomValues (buf);
-    return buf[0];
+    if (randomNext === randomPool.length)
+      {
+        getRandomValues (randomPool);
+        randomNext = 0;
+      }
+    return randomPool[randomNext++];
   }
 
   function transformCallback (callback, once) {
@@ -398,14 +406,21 @@
     if (payload === undefined)
       payload = {};
     return new NativePromise (function (resolve, reject) {
-      const callback = transformCallback (function (r) {
+      /* Two one-shot callbacks, as transformCallback () registers them;
+       * whichever runs removes both. */
+      const callback = randomId ();
+      const error = randomId ();
+
+      apply (mapSet, callbacks, [callback, function (r) {
+        apply (mapDelete, callbacks, [callback]);
+        apply (mapDelete, callbacks, [error]);
         resolve (r);
-        unregisterCallback (error);
-      }, true);
-      const error = transformCallback (function (e) {
+      }]);
+      apply (mapSet, callbacks, [error, function (e) {
+        apply (mapDelete, callbacks, [callback]);
+        apply (mapDelete, callbacks, [error]);
         reject (e);
-        unregisterCallback (callback);
-      }, true);
+      }]);
       let onOk = null;
 
       if (cmd === 'plugin:event|listen' && payload !== null && typeof payload === 'object')
