@@ -190,6 +190,81 @@ test_items_changed (void)
   g_assert_cmpuint (adds, >, 0);
 }
 
+static guint64
+model_bytes (IsthmusRecorder *recorder)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (recorder)); i++)
+    {
+      g_autoptr(IsthmusExchange) item = g_list_model_get_item (G_LIST_MODEL (recorder), i);
+
+      sum += isthmus_exchange_get_request_size (item) + isthmus_exchange_get_reply_size (item);
+    }
+  return sum;
+}
+
+/* The bytes bound: random sizes, replies that come later, budgets that
+ * change; the model seen through items-changed always matches, holds
+ * what it counts, and stays within its bytes unless one record is
+ * larger. */
+static void
+test_bytes_bound (void)
+{
+  g_autoptr(IsthmusRecorder) recorder = isthmus_recorder_new (50);
+  g_autoptr(GPtrArray) shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 dropped_seen = 0;
+
+  g_assert_cmpuint (isthmus_recorder_get_max_bytes (recorder), ==, 256 * 1024 * 1024);
+  isthmus_recorder_set_max_bytes (recorder, 4000);
+  g_signal_connect (recorder, "items-changed", G_CALLBACK (shadow_items_changed_cb), shadow);
+
+  for (guint step = 0; step < 5000; step++)
+    {
+      guint op = g_test_rand_int_range (0, 100);
+
+      if (op < 60)
+        {
+          g_autofree char *request = g_strnfill (g_test_rand_int_range (1, 900), 'q');
+          g_autoptr(IsthmusExchange) exchange = new_exchange (request);
+
+          if (g_test_rand_bit ())
+            complete_ok (exchange, "1");
+          else
+            g_ptr_array_add (pending, g_object_ref (exchange));
+          isthmus_recorder_add (recorder, exchange);
+        }
+      else if (op < 88 && pending->len > 0)
+        {
+          guint i = g_test_rand_int_range (0, pending->len);
+          g_autofree char *reply = g_strnfill (g_test_rand_int_range (1, 3000), 'r');
+
+          complete_ok (g_ptr_array_index (pending, i), reply);
+          g_ptr_array_remove_index_fast (pending, i);
+        }
+      else if (op < 92)
+        isthmus_recorder_set_max_bytes (recorder, g_test_rand_int_range (500, 8000));
+      else if (op < 95)
+        isthmus_recorder_set_batch_interval (recorder, g_test_rand_bit () ? 0 : 1000);
+      else if (op < 97)
+        isthmus_recorder_flush (recorder);
+      else
+        isthmus_recorder_set_capacity (recorder, g_test_rand_int_range (1, 60));
+
+      assert_same (recorder, shadow);
+      g_assert_cmpuint (isthmus_recorder_get_bytes (recorder), ==, model_bytes (recorder));
+      if (g_list_model_get_n_items (G_LIST_MODEL (recorder)) > 1)
+        g_assert_cmpuint (isthmus_recorder_get_bytes (recorder), <=, isthmus_recorder_get_max_bytes (recorder));
+      g_assert_cmpuint (isthmus_recorder_get_dropped (recorder), >=, dropped_seen);
+      dropped_seen = isthmus_recorder_get_dropped (recorder);
+    }
+
+  g_assert_cmpuint (dropped_seen, >, 0);
+  isthmus_recorder_clear (recorder);
+  g_assert_cmpuint (isthmus_recorder_get_bytes (recorder), ==, 0);
+}
+
 static void
 test_pause_and_clear (void)
 {
@@ -719,6 +794,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/recorder/ring-bound", test_ring_bound);
   g_test_add_func ("/isthmus/recorder/dropped-notify", test_dropped_notify);
   g_test_add_func ("/isthmus/recorder/items-changed", test_items_changed);
+  g_test_add_func ("/isthmus/recorder/bytes-bound", test_bytes_bound);
   g_test_add_func ("/isthmus/recorder/pause-and-clear", test_pause_and_clear);
   g_test_add_func ("/isthmus/recorder/exchange-summary", test_summary);
   g_test_add_func ("/isthmus/recorder/exchange-properties", test_exchange_properties);

@@ -15,6 +15,8 @@
 #include "isthmus-recorder.h"
 
 #define MIN_ALLOC 16
+/* What the records in the ring may hold in request and reply bodies. */
+#define DEFAULT_MAX_BYTES (256 * 1024 * 1024)
 
 struct _IsthmusRecorder
 {
@@ -27,6 +29,10 @@ struct _IsthmusRecorder
   guint                 head;
   guint                 n_items;
   guint                 capacity;
+  /* Request and reply bytes of the records in the ring, and the most
+   * they may hold: past it, the oldest records go, as past @capacity. */
+  guint64               bytes;
+  guint64               max_bytes;
 
   guint64               dropped;
   IsthmusRecordWriter  *writer;
@@ -46,9 +52,58 @@ static void append_items          (IsthmusRecorder      *self,
                                    IsthmusExchange     **exchanges,
                                    guint                 n);
 static gboolean batch_timeout_cb  (gpointer              user_data);
+static void add_dropped           (IsthmusRecorder      *self,
+                                   guint                 n);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (IsthmusRecorder, isthmus_recorder, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* The bytes a record in the ring was counted for (qdata, a gsize). */
+static GQuark counted_quark;
+
+static guint64
+exchange_bytes (IsthmusExchange *exchange)
+{
+  return isthmus_exchange_get_request_size (exchange) + isthmus_exchange_get_reply_size (exchange);
+}
+
+static void
+count_item (IsthmusRecorder *self,
+            IsthmusExchange *exchange)
+{
+  guint64 n = exchange_bytes (exchange);
+
+  g_object_set_qdata (G_OBJECT (exchange), counted_quark, GSIZE_TO_POINTER ((gsize)n + 1));
+  self->bytes += n;
+}
+
+static void
+uncount_item (IsthmusRecorder *self,
+              IsthmusExchange *exchange)
+{
+  gsize counted = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (exchange), counted_quark));
+
+  if (counted > 0)
+    self->bytes -= counted - 1;
+}
+
+/* Drops the oldest records while the ring holds more than its bytes,
+ * keeping at least the newest; returns how many went. */
+static guint
+drop_over_budget (IsthmusRecorder *self)
+{
+  guint removed = 0;
+
+  while (self->bytes > self->max_bytes && self->n_items > 1)
+    {
+      uncount_item (self, self->items[self->head]);
+      g_clear_object (&self->items[self->head]);
+      self->head = (self->head + 1) % self->alloc;
+      self->n_items--;
+      removed++;
+    }
+  return removed;
+}
 
 enum {
   PROP_0,
@@ -113,7 +168,10 @@ relocate (IsthmusRecorder *self,
       IsthmusExchange *item = self->items[(self->head + i) % self->alloc];
 
       if (i < removed)
-        g_object_unref (item);
+        {
+          uncount_item (self, item);
+          g_object_unref (item);
+        }
       else
         items[i - removed] = item;
     }
@@ -131,10 +189,28 @@ static void
 exchange_completed_cb (IsthmusExchange *exchange,
                        IsthmusRecorder *self)
 {
+  gsize counted;
+
   g_signal_handlers_disconnect_by_func (exchange, exchange_completed_cb, self);
 
   if (self->writer != NULL)
     isthmus_record_writer_write (self->writer, exchange);
+
+  /* In the ring: its reply counts now. */
+  counted = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (exchange), counted_quark));
+  if (counted > 0)
+    {
+      guint removed;
+
+      uncount_item (self, exchange);
+      count_item (self, exchange);
+      removed = drop_over_budget (self);
+      if (removed > 0)
+        {
+          g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+          add_dropped (self, removed);
+        }
+    }
 }
 
 static void
@@ -235,12 +311,15 @@ isthmus_recorder_class_init (IsthmusRecorderClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  counted_quark = g_quark_from_static_string ("isthmus-recorder-counted");
 }
 
 static void
 isthmus_recorder_init (IsthmusRecorder *self)
 {
   self->capacity = 10000;
+  self->max_bytes = DEFAULT_MAX_BYTES;
   self->alloc = MIN_ALLOC;
   self->items = g_new0 (IsthmusExchange *, self->alloc);
 }
@@ -319,19 +398,26 @@ append_items (IsthmusRecorder  *self,
 {
   guint removed = 0;
   guint first = 0;
+  guint64 incoming = 0;
 
   if (n == 0)
     return;
 
-  /* Only the newest @capacity of the batch can stay. */
+  /* Only the newest @capacity of the batch can stay, and only as many of
+   * the newest as fit the bytes (at least one). */
   if (n > self->capacity)
-    {
-      first = n - self->capacity;
-      add_dropped (self, first);
-    }
+    first = n - self->capacity;
+  for (guint i = first; i < n; i++)
+    incoming += exchange_bytes (exchanges[i]);
+  while (first < n - 1 && incoming > self->max_bytes)
+    incoming -= exchange_bytes (exchanges[first++]);
+  add_dropped (self, first);
 
-  while (self->n_items + (n - first) > self->capacity && self->n_items > 0)
+  /* Then the oldest records make room, in number and in bytes. */
+  while (self->n_items > 0 &&
+         (self->n_items + (n - first) > self->capacity || self->bytes + incoming > self->max_bytes))
     {
+      uncount_item (self, self->items[self->head]);
       g_clear_object (&self->items[self->head]);
       self->head = (self->head + 1) % self->alloc;
       self->n_items--;
@@ -351,6 +437,7 @@ append_items (IsthmusRecorder  *self,
   for (guint i = first; i < n; i++)
     {
       self->items[(self->head + self->n_items) % self->alloc] = g_object_ref (exchanges[i]);
+      count_item (self, exchanges[i]);
       self->n_items++;
     }
 
@@ -432,6 +519,50 @@ isthmus_recorder_clear (IsthmusRecorder *self)
       self->dropped = 0;
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_DROPPED]);
     }
+}
+
+guint64
+isthmus_recorder_get_max_bytes (IsthmusRecorder *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_RECORDER (self), 0);
+
+  return self->max_bytes;
+}
+
+/**
+ * isthmus_recorder_set_max_bytes:
+ * @self: an #IsthmusRecorder
+ * @max_bytes: the most request and reply bytes the records may hold
+ *
+ * Bounds the memory of the records as the capacity bounds their number:
+ * past it, the oldest records are dropped and counted, but the newest
+ * always stays. The record writer has every record already. The default
+ * is 256 MiB.
+ */
+void
+isthmus_recorder_set_max_bytes (IsthmusRecorder *self,
+                                guint64          max_bytes)
+{
+  guint removed;
+
+  g_return_if_fail (ISTHMUS_IS_RECORDER (self));
+
+  self->max_bytes = max_bytes;
+  removed = drop_over_budget (self);
+  if (removed > 0)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+      add_dropped (self, removed);
+    }
+}
+
+/* The request and reply bytes the records hold now. */
+guint64
+isthmus_recorder_get_bytes (IsthmusRecorder *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_RECORDER (self), 0);
+
+  return self->bytes;
 }
 
 guint

@@ -31,6 +31,12 @@ guint            isthmus_recorder_get_capacity (IsthmusRecorder *self);
 void             isthmus_recorder_set_capacity (IsthmusRecorder *self,
                                                 guint            capacity);
 guint64          isthmus_recorder_get_dropped  (IsthmusRecorder *self);
+/* The most request and reply bytes the records may hold (default
+ * 256 MiB): past it the oldest go, as past the capacity. */
+guint64          isthmus_recorder_get_max_bytes (IsthmusRecorder *self);
+void             isthmus_recorder_set_max_bytes (IsthmusRecorder *self,
+                                                 guint64          max_bytes);
+guint64          isthmus_recorder_get_bytes    (IsthmusRecorder *self);
 gboolean         isthmus_recorder_get_paused   (IsthmusRecorder *self);
 void             isthmus_recorder_set_paused   (IsthmusRecorder *self,
                                                 gboolean         paused);
