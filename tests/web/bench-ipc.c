@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <gtk/gtk.h>
 
@@ -43,10 +44,15 @@ typedef struct
   int         inflight;
 } Workload;
 
+/* Each measure runs in ROUNDS rounds, interleaved with the others, each
+ * with 1/ROUNDS of the calls; the median round is printed. The machine's
+ * drift then moves the floor and Isthmus together. */
+#define ROUNDS 3
+
 static const Workload workloads[] = {
   { 100,     "100 B",  3000, 25, 6000, 100 },
-  { 10240,   "10 KiB", 1000, 10, 2000, 100 },
-  { 1048576, "1 MiB",  40,   2,  100,  100 },
+  { 10240,   "10 KiB", 990,  10, 1800, 100 },
+  { 1048576, "1 MiB",  42,   2,  150,  50 },
 };
 
 typedef struct
@@ -55,6 +61,43 @@ typedef struct
   double median_us;
   double calls_per_second;
 } Figures;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median_of (double *values,
+           guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
+
+/* The median of each figure over the rounds. */
+static Figures
+median_figures (const Figures *rounds)
+{
+  double mean[ROUNDS], median[ROUNDS], rate[ROUNDS];
+  Figures figures;
+
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      mean[r] = rounds[r].mean_us;
+      median[r] = rounds[r].median_us;
+      rate[r] = rounds[r].calls_per_second;
+    }
+  figures.mean_us = median_of (mean, ROUNDS);
+  figures.median_us = median_of (median, ROUNDS);
+  figures.calls_per_second = median_of (rate, ROUNDS);
+  return figures;
+}
 
 static gboolean bench_ready;
 static gboolean events_done;
@@ -363,16 +406,22 @@ static const char minimal_bridge_install[] =
   "return JSON.stringify ({meanUs: times.reduce ((a, b) => a + b, 0) / times.length * 1000," \
   "  medianUs: sorted[sorted.length >> 1] * 1000, callsPerSecond: 0});"
 
+/* The page-side listeners are installed once per page: a listener left
+ * from an earlier run would run again on every event of later ones. */
 static const char crossing_body[] =
   LOOP_BODY ("const text = '1 ' + JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
-             "let settle = null;"
-             "document.addEventListener ('isthmus-bench-cross-r', (e) => {"
-             "  if (typeof e.detail !== 'string' || e.detail.length !== text.length) throw new Error ('bad crossing');"
-             "  const s = settle; settle = null; s ();"
-             "}, true);"
+             "if (!window.__benchCross) {"
+             "  const state = window.__benchCross = {settle: null, length: 0};"
+             "  document.addEventListener ('isthmus-bench-cross-r', (e) => {"
+             "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad crossing');"
+             "    const s = state.settle; state.settle = null; s ();"
+             "  }, true);"
+             "}"
+             "const state = window.__benchCross;"
+             "state.length = text.length;"
              "function cross () {"
              "  return new Promise ((resolve) => {"
-             "    settle = resolve;"
+             "    state.settle = resolve;"
              "    document.dispatchEvent (new CustomEvent ('isthmus-bench-cross-q', {detail: text}));"
              "  });"
              "}",
@@ -380,14 +429,18 @@ static const char crossing_body[] =
 
 static const char minimal_bridge_body[] =
   LOOP_BODY ("const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
-             "let settle = null;"
-             "document.addEventListener ('isthmus-bench-mb-r', (e) => {"
-             "  if (typeof e.detail !== 'string' || e.detail.length !== text.length) throw new Error ('bad echo');"
-             "  const s = settle; settle = null; s ();"
-             "}, true);"
+             "if (!window.__benchMinimal) {"
+             "  const state = window.__benchMinimal = {settle: null, length: 0};"
+             "  document.addEventListener ('isthmus-bench-mb-r', (e) => {"
+             "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad echo');"
+             "    const s = state.settle; state.settle = null; s ();"
+             "  }, true);"
+             "}"
+             "const state = window.__benchMinimal;"
+             "state.length = text.length;"
              "function call () {"
              "  return new Promise ((resolve) => {"
-             "    settle = resolve;"
+             "    state.settle = resolve;"
              "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));"
              "  });"
              "}",
@@ -489,7 +542,8 @@ main (int   argc,
   g_print ("floor = bare script message handler with reply echoing the string;\n"
            "core = the same message posted to Isthmus's handler from the bridge world (core pipeline only);\n"
            "isthmus = @tauri-apps/api invoke('echo', {value}) through page script, bridge and core;\n"
-           "ratio = how many times slower the full invoke is than the floor.\n\n");
+           "ratio = how many times slower the full invoke is than the floor;\n"
+           "each figure is the median of %d rounds, run interleaved.\n\n", ROUNDS);
   g_print ("%-7s %-26s %14s %14s %14s %8s\n", "payload", "measure", "floor", "core", "isthmus", "ratio");
 
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
@@ -498,15 +552,28 @@ main (int   argc,
       g_autofree char *mean = g_strdup_printf ("mean, sequential n=%d", w->iterations);
       g_autofree char *median = g_strdup_printf ("median, batches of %d", w->batch);
       g_autofree char *par = g_strdup_printf ("%d in flight, n=%d", w->inflight, w->total);
-      Figures raw = run_js (view, raw_world, raw_body, w);
-      Figures core_only = run_js (view, bridge_world, core_body, w);
-      Figures full = run_js (view, NULL, full_body, w);
+      Workload round = *w;
+      Figures raw_rounds[ROUNDS], core_rounds[ROUNDS], full_rounds[ROUNDS], minimal_rounds[ROUNDS];
+      Figures raw, core_only, full;
+
+      round.iterations = w->iterations / ROUNDS;
+      round.total = w->total / ROUNDS;
+      for (guint r = 0; r < ROUNDS; r++)
+        {
+          raw_rounds[r] = run_js (view, raw_world, raw_body, &round);
+          core_rounds[r] = run_js (view, bridge_world, core_body, &round);
+          full_rounds[r] = run_js (view, NULL, full_body, &round);
+          minimal_rounds[r] = run_js (view, NULL, minimal_bridge_body, &round);
+        }
+      raw = median_figures (raw_rounds);
+      core_only = median_figures (core_rounds);
+      full = median_figures (full_rounds);
 
       floor_means[i] = raw.mean_us;
       full_means[i] = full.mean_us;
+      minimal_means[i] = median_figures (minimal_rounds).mean_us;
       crossing_means[i] = run_js (view, NULL, crossing_body, w).mean_us;
       page_json_means[i] = run_js (view, NULL, page_json_body, w).mean_us;
-      minimal_means[i] = run_js (view, NULL, minimal_bridge_body, w).mean_us;
 
       g_print ("%-7s %-26s %11.1f µs %11.1f µs %11.1f µs %7.2fx\n", w->label, mean,
                raw.mean_us, core_only.mean_us, full.mean_us, full.mean_us / raw.mean_us);
