@@ -16,14 +16,10 @@
 
 #include <string.h>
 
+#include "isthmus-batch.h"
 #include "isthmus-error.h"
-#include "isthmus-json-text.h"
 #include "isthmus-web-batch.h"
 
-#define BATCH_MARK     '\002'
-#define WAIT_MARK      '\003'
-/* The bridge sends far fewer; more is not the bridge. */
-#define MAX_BATCH_ITEMS 1024
 
 struct _IsthmusWebBatches
 {
@@ -78,60 +74,6 @@ slot_unref (gpointer slot)
   g_rc_box_release_full (slot, slot_clear);
 }
 
-char *
-_isthmus_web_error_text (const char *code,
-                         const char *message,
-                         const char *value_json)
-{
-  g_autoptr(JsonNode) code_node = json_node_init_string (json_node_alloc (), code);
-  g_autoptr(JsonNode) message_node = json_node_init_string (json_node_alloc (), message != NULL ? message : "");
-  g_autofree char *code_json = isthmus_json_to_text (code_node, NULL);
-  g_autofree char *message_json = isthmus_json_to_text (message_node, NULL);
-  g_autofree char *fallback = NULL;
-
-  if (value_json == NULL)
-    {
-      g_autofree char *joined = g_strdup_printf ("%s: %s", code, message != NULL ? message : "");
-      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), joined);
-
-      fallback = isthmus_json_to_text (node, NULL);
-      value_json = fallback;
-    }
-
-  return g_strdup_printf ("{\"code\":%s,\"message\":%s,\"value\":%s}",
-                          code_json, message_json, value_json);
-}
-
-/* @reply as one line of a batch's reply: its kind and its text. */
-static void
-format_reply (const IsthmusReply  *reply,
-              char                *kind,
-              char               **text)
-{
-  if (reply->ok && reply->raw != NULL)
-    {
-      gsize size = 0;
-      gconstpointer data = g_bytes_get_data (reply->raw, &size);
-
-      *kind = 'r';
-      *text = g_base64_encode (data, size);
-    }
-  else if (reply->ok)
-    {
-      *kind = 'o';
-      *text = reply->json != NULL ? g_strndup (reply->json, reply->json_length) : g_strdup ("null");
-    }
-  else
-    {
-      g_autofree char *value_json = reply->json != NULL ? g_strndup (reply->json, reply->json_length) : NULL;
-
-      *kind = 'e';
-      *text = _isthmus_web_error_text (reply->code != NULL ? reply->code : "INTERNAL",
-                                       reply->message != NULL ? reply->message : "",
-                                       value_json);
-    }
-}
-
 /* Answers a wait the way a message of its own is answered: the JSON text,
  * "\1" and the bytes in base64, or an error. */
 static void
@@ -159,7 +101,7 @@ reply_error (WebKitScriptMessageReply *reply,
              IsthmusIpcError           code,
              const char               *message)
 {
-  g_autofree char *text = _isthmus_web_error_text (isthmus_ipc_error_to_code (code), message, NULL);
+  g_autofree char *text = isthmus_batch_error_text (isthmus_ipc_error_to_code (code), message, NULL);
 
   webkit_script_message_reply_return_error_message (reply, text);
 }
@@ -180,7 +122,7 @@ slot_reply_cb (const IsthmusReply *reply,
 
   slot->done = TRUE;
   if (slot->owner != NULL || slot->in_batch)
-    format_reply (reply, &slot->kind, &slot->text);
+    isthmus_batch_format_reply (reply, &slot->kind, &slot->text);
 
   if (slot->waiter != NULL)
     {
@@ -202,13 +144,12 @@ handle_batch (IsthmusWebBatches        *self,
               WebKitScriptMessageReply *reply)
 {
   g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (slot_unref);
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) spans = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = NULL;
   g_autoptr(JSCValue) result = NULL;
   gsize length;
   const char *base = g_bytes_get_data (message, &length);
-  const char *p = base + 1;
-  const char *end = base + length;
   const IsthmusJsonLimits *limits = isthmus_core_get_limits (self->core);
 
   self->n_batches++;
@@ -219,33 +160,18 @@ handle_batch (IsthmusWebBatches        *self,
     }
 
   /* Split first, so that a refused batch runs nothing. */
-  while (TRUE)
+  spans = isthmus_batch_split (base, length, &error);
+  if (spans == NULL)
     {
-      const char *line_end = memchr (p, '\n', end - p);
-      gsize span[2];
-
-      if (line_end == NULL)
-        line_end = end;
-      if (spans->len / 2 == MAX_BATCH_ITEMS)
-        {
-          reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "too many messages in one batch");
-          return;
-        }
-      span[0] = p - base;
-      span[1] = line_end - p;
-      g_array_append_vals (spans, span, 2);
-
-      if (line_end == end)
-        break;
-      p = line_end + 1;
+      reply_error (reply, error->code, error->message);
+      return;
     }
 
   /* Each message on its own through the pipeline; most reply at once. */
-  for (guint i = 0; i < spans->len; i += 2)
+  for (guint i = 0; i < spans->len; i++)
     {
-      g_autoptr(GBytes) item = g_bytes_new_from_bytes (message,
-                                                       g_array_index (spans, gsize, i),
-                                                       g_array_index (spans, gsize, i + 1));
+      const IsthmusBatchSpan *span = &g_array_index (spans, IsthmusBatchSpan, i);
+      g_autoptr(GBytes) item = g_bytes_new_from_bytes (message, span->offset, span->length);
       Slot *slot = g_rc_box_new0 (Slot);
 
       slot->in_batch = TRUE;
@@ -294,20 +220,12 @@ handle_wait (IsthmusWebBatches        *self,
 {
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
-  char digits[16];
-  guint64 id = 0;
+  guint id = 0;
   Slot *slot;
 
   self->n_waits++;
-  if (length < 2 || length - 1 >= sizeof digits)
-    {
-      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "unreadable wait");
-      return;
-    }
-  memcpy (digits, data + 1, length - 1);
-  digits[length - 1] = '\0';
-  if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXUINT, &id, NULL) ||
-      (slot = g_hash_table_lookup (self->late, GUINT_TO_POINTER ((guint)id))) == NULL)
+  if (!isthmus_batch_parse_wait (data, length, &id) ||
+      (slot = g_hash_table_lookup (self->late, GUINT_TO_POINTER (id))) == NULL)
     {
       reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "no reply of that number is pending");
       return;
@@ -322,7 +240,7 @@ handle_wait (IsthmusWebBatches        *self,
     {
       answer_wait (slot->context != NULL ? slot->context : jsc_value_get_context (value),
                    reply, slot->kind, slot->text);
-      g_hash_table_remove (self->late, GUINT_TO_POINTER ((guint)id));
+      g_hash_table_remove (self->late, GUINT_TO_POINTER (id));
       return;
     }
 
@@ -406,9 +324,9 @@ _isthmus_web_batches_handle (IsthmusWebBatches        *self,
   data = g_bytes_get_data (message, &length);
   if (data == NULL || length == 0)
     return FALSE;
-  if (data[0] == BATCH_MARK)
+  if (data[0] == ISTHMUS_BATCH_MARK)
     handle_batch (self, message, value, reply);
-  else if (data[0] == WAIT_MARK)
+  else if (data[0] == ISTHMUS_BATCH_WAIT_MARK)
     handle_wait (self, message, value, reply);
   else
     return FALSE;

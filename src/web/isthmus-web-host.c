@@ -15,6 +15,7 @@
 
 #include "isthmus-assets.h"
 #include "isthmus-error.h"
+#include "isthmus-batch.h"
 #include "isthmus-web-batch.h"
 #include "isthmus-web-events.h"
 #include "isthmus-web-host-private.h"
@@ -270,7 +271,7 @@ return_error (WebKitScriptMessageReply *reply,
               const char               *message,
               const char               *value_json)
 {
-  g_autofree char *text = _isthmus_web_error_text (code, message, value_json);
+  g_autofree char *text = isthmus_batch_error_text (code, message, value_json);
 
   webkit_script_message_reply_return_error_message (reply, text);
 }
