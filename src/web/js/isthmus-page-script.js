@@ -46,6 +46,7 @@
   const detailGetter = Object.getOwnPropertyDescriptor (NativeCustomEvent.prototype, 'detail').get;
   const stringIndexOf = NativeString.prototype.indexOf;
   const stringSlice = NativeString.prototype.slice;
+  const stringCharCodeAt = NativeString.prototype.charCodeAt;
   const consoleWarn = console.warn;
   const isView = NativeArrayBuffer.isView;
   const bufferSlice = NativeArrayBuffer.prototype.slice;
@@ -63,6 +64,31 @@
   const pending = new NativeMap ();
   let nextRequestId = 1;
 
+  /* The hot path calls the captured originals without allocating: bound
+   * to their fixed receivers, or through Reflect.apply with argument
+   * lists reused (apply copies them before the call runs). */
+  const callbacksGet = mapGet.bind (callbacks);
+  const callbacksSet = mapSet.bind (callbacks);
+  const callbacksDelete = mapDelete.bind (callbacks);
+  const pendingGet = mapGet.bind (pending);
+  const pendingSet = mapSet.bind (pending);
+  const pendingDelete = mapDelete.bind (pending);
+  const dispatchToDocument = dispatchEvent.bind (doc);
+  const NO_ARGS = freeze ([]);
+  const args1 = [undefined];
+  const args2 = [undefined, undefined];
+
+  function call1 (fn, self, a) {
+    args1[0] = a;
+    return apply (fn, self, args1);
+  }
+
+  function call2 (fn, self, a, b) {
+    args2[0] = a;
+    args2[1] = b;
+    return apply (fn, self, args2);
+  }
+
   /* Callback ids, random as in Tauri, drawn from a pool filled 64 at a
    * time. */
   const randomPool = new NativeUint32Array (64);
@@ -79,20 +105,20 @@
 
   function transformCallback (callback, once) {
     const id = randomId ();
-    apply (mapSet, callbacks, [id, function (data) {
+    callbacksSet (id, function (data) {
       if (once)
-        apply (mapDelete, callbacks, [id]);
+        callbacksDelete (id);
       return callback && callback (data);
-    }]);
+    });
     return id;
   }
 
   function unregisterCallback (id) {
-    apply (mapDelete, callbacks, [id]);
+    callbacksDelete (id);
   }
 
   function runCallback (id, data) {
-    const cb = apply (mapGet, callbacks, [id]);
+    const cb = callbacksGet (id);
     if (cb)
       cb (data);
     else
@@ -167,24 +193,24 @@
   }
 
   function onReply (event) {
-    const detail = apply (detailGetter, event, []);
+    const detail = apply (detailGetter, event, NO_ARGS);
     let first, second, id, entry, value;
 
     if (typeof detail !== 'string')
       return;
-    first = apply (stringIndexOf, detail, [' ']);
-    second = apply (stringIndexOf, detail, [' ', first + 1]);
+    first = call1 (stringIndexOf, detail, ' ');
+    second = call2 (stringIndexOf, detail, ' ', first + 1);
     if (first < 0 || second < 0)
       return;
-    id = +apply (stringSlice, detail, [0, first]);
-    entry = apply (mapGet, pending, [id]);
+    id = +call2 (stringSlice, detail, 0, first);
+    entry = pendingGet (id);
     if (entry === undefined)
       return;
-    apply (mapDelete, pending, [id]);
+    pendingDelete (id);
 
     try
       {
-        value = jsonParse (apply (stringSlice, detail, [second + 1]));
+        value = jsonParse (call1 (stringSlice, detail, second + 1));
       }
     catch (e)
       {
@@ -192,7 +218,7 @@
         return;
       }
 
-    if (apply (stringSlice, detail, [first + 1, second]) === 'o')
+    if (second === first + 2 && call1 (stringCharCodeAt, detail, first + 1) === 0x6f)
       {
         if (entry.onOk)
           entry.onOk (value);
@@ -222,10 +248,10 @@
 
     if (reply === null || typeof reply !== 'object')
       return;
-    entry = apply (mapGet, pending, [reply.id]);
+    entry = pendingGet (reply.id);
     if (entry === undefined)
       return;
-    apply (mapDelete, pending, [reply.id]);
+    pendingDelete (reply.id);
 
     if (reply.ok && reply.raw instanceof NativeArrayBuffer)
       {
@@ -282,7 +308,7 @@
         return;
       }
 
-    apply (mapSet, pending, [id, { callback: message.callback, error: message.error, onOk }]);
+    pendingSet (id, { callback: message.callback, error: message.error, onOk });
     request = [{ id, cmd: message.cmd, body }, [body]];
     if (rawPort !== null)
       apply (portPostMessage, rawPort, request);
@@ -323,8 +349,8 @@
         return;
       }
 
-    apply (mapSet, pending, [id, { callback: message.callback, error: message.error, onOk }]);
-    apply (dispatchEvent, doc, [new NativeCustomEvent (REQUEST_EVENT, { detail: id + ' ' + text })]);
+    pendingSet (id, { callback: message.callback, error: message.error, onOk });
+    dispatchToDocument (new NativeCustomEvent (REQUEST_EVENT, { detail: id + ' ' + text }));
   }
 
   function ipc (message, onOk) {
@@ -411,16 +437,16 @@
       const callback = randomId ();
       const error = randomId ();
 
-      apply (mapSet, callbacks, [callback, function (r) {
-        apply (mapDelete, callbacks, [callback]);
-        apply (mapDelete, callbacks, [error]);
+      callbacksSet (callback, function (r) {
+        callbacksDelete (callback);
+        callbacksDelete (error);
         resolve (r);
-      }]);
-      apply (mapSet, callbacks, [error, function (e) {
-        apply (mapDelete, callbacks, [callback]);
-        apply (mapDelete, callbacks, [error]);
+      });
+      callbacksSet (error, function (e) {
+        callbacksDelete (callback);
+        callbacksDelete (error);
         reject (e);
-      }]);
+      });
       let onOk = null;
 
       if (cmd === 'plugin:event|listen' && payload !== null && typeof payload === 'object')
