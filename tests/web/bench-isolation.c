@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <gtk/gtk.h>
 
 #include "isthmus-config.h"
@@ -34,11 +36,33 @@ typedef struct
   int         batch;
 } Workload;
 
+/* Each measure runs in ROUNDS interleaved rounds of 1/ROUNDS of the
+ * calls; the median round is printed. */
+#define ROUNDS 3
+
 static const Workload workloads[] = {
-  { 100,     "100 B",  2000, 20 },
-  { 10240,   "10 KiB", 1000, 10 },
-  { 1048576, "1 MiB",  40,   2 },
+  { 100,     "100 B",  2100, 20 },
+  { 10240,   "10 KiB", 990,  10 },
+  { 1048576, "1 MiB",  60,   2 },
 };
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median_of (double *values,
+           guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
 
 static gboolean bench_ready;
 
@@ -236,6 +260,7 @@ main (int   argc,
   Setup iso = { 0 };
   double brown_means[G_N_ELEMENTS (workloads)];
   double iso_means[G_N_ELEMENTS (workloads)];
+  double floor_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   g_set_prgname ("isthmus-bench-isolation");
@@ -247,6 +272,7 @@ main (int   argc,
   g_print ("Isthmus invoke('echo') round trip, sequential means, brownfield vs isolation "
            "(bundled passthrough hook), WebKitGTK %u.%u.%u\n",
            webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+  g_print ("Each figure is the median of %d rounds, run interleaved.\n", ROUNDS);
   g_print ("split, means in µs: hook and encrypt (timed in the frame; its timer has about\n"
            "1 ms granularity, so single values are coarse), transport (the postMessage hops to\n"
            "and from the frame, on the bridge's clock), decrypt (in the core)\n\n");
@@ -256,15 +282,29 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     {
       const Workload *w = &workloads[i];
-      double b = run (&brown, w);
-      double s = run (&iso, w);
+      Workload round = *w;
+      double b_rounds[ROUNDS], s_rounds[ROUNDS], f_rounds[ROUNDS];
       double means[4];
+      double b, s;
+
+      /* The split is over this size's records only. */
+      isthmus_recorder_clear (isthmus_core_get_recorder (iso.core));
+      round.iterations = w->iterations / ROUNDS;
+      for (guint r = 0; r < ROUNDS; r++)
+        {
+          b_rounds[r] = run (&brown, &round);
+          s_rounds[r] = run (&iso, &round);
+          f_rounds[r] = run_frame_floor (&brown, &round);
+        }
+      b = median_of (b_rounds, ROUNDS);
+      s = median_of (s_rounds, ROUNDS);
 
       split (&iso, means);
       g_print ("%-7s %9.1f µs %9.1f µs %6.2fx   %8.0f %8.0f %9.0f %8.0f\n", w->label, b, s, s / b,
                means[0], means[1], means[2], means[3]);
       brown_means[i] = b;
       iso_means[i] = s;
+      floor_means[i] = median_of (f_rounds, ROUNDS);
     }
 
   g_print ("\nThe least isolation can cost, with no code of Isthmus: frame floor = postMessage to a\n"
@@ -274,7 +314,7 @@ main (int   argc,
            "bound ratio", "isolation ratio");
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     {
-      double f = run_frame_floor (&brown, &workloads[i]);
+      double f = floor_means[i];
 
       g_print ("%-7s %9.1f µs %9.1f µs %9.1f µs %11.2fx %14.2fx\n", workloads[i].label,
                brown_means[i], f, brown_means[i] + f, (brown_means[i] + f) / brown_means[i],
