@@ -79,6 +79,7 @@
   const fromCharCode = String.fromCharCode;
   const nativeBtoa = W.btoa.bind (W);
   const encoder = new TextEncoder ();
+  const encodeInto = encoder.encodeInto.bind (encoder);
   const setTimeoutNative = W.setTimeout.bind (W);
   const nativeConsole = {};
   const LEVELS = ['log', 'info', 'warn', 'error', 'debug'];
@@ -277,7 +278,31 @@
                            cmd + '\0' + callback + '\0' + error + '\0' + CTYPE);
   }
 
-  async function seal (cmd, callback, error, plaintext) {
+  /* The plaintext, @header, a line feed and @text, as UTF-8 in a buffer
+   * kept between calls up to 16 MiB: large calls then write into memory
+   * already in use instead of fresh pages. WebCrypto copies its input
+   * when encrypt () is called, so the buffer is free again at once. */
+  const KEEP_MAX = 16 * 1024 * 1024;
+  let scratch = new NativeUint8Array (4096);
+
+  function encodePlaintext (header, text) {
+    const need = (header.length + text.length) * 3 + 1;
+    let buffer = scratch;
+    let n;
+
+    if (buffer.length < need)
+      {
+        buffer = new NativeUint8Array (need);
+        if (need <= KEEP_MAX)
+          scratch = buffer;
+      }
+    n = encodeInto (header, buffer).written;
+    buffer[n++] = 0x0a;
+    n += encodeInto (text, buffer.subarray (n)).written;
+    return buffer.subarray (0, n);
+  }
+
+  async function seal (cmd, callback, error, header, text) {
     if (seq >= MAX_SEQ)
       throw new Error ('sequence numbers exhausted: reload the page');
     const s = ++seq;
@@ -288,7 +313,7 @@
       iv: nonce,
       additionalData: buildAad (s, cmd, callback, error),
       tagLength: 128,
-    }, key, encoder.encode (plaintext)));
+    }, key, encodePlaintext (header, text)));
     return '{"v":1,"epoch":' + epoch + ',"seq":' + s + ',"cmd":' + jsonStringify (cmd) +
       ',"callback":' + callback + ',"error":' + error + ',"ctype":"' + CTYPE +
       '","nonce":"' + toBase64 (nonce) + '","ct":"' + toBase64 (ct) + '"}';
@@ -420,7 +445,7 @@
     const e0 = perfNow ();
     try
       {
-        envelope = await seal (cmd, callback, error, header + '\n' + hookedText);
+        envelope = await seal (cmd, callback, error, header, hookedText);
       }
     catch (e)
       {
