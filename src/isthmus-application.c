@@ -165,6 +165,8 @@ apply_limits (IsthmusApplication *self)
 
   isthmus_recorder_set_capacity (isthmus_core_get_recorder (self->core),
                                  g_settings_get_uint (self->settings, "ring-capacity"));
+  isthmus_recorder_set_max_bytes (isthmus_core_get_recorder (self->core),
+                                  (guint64)g_settings_get_uint (self->settings, "ring-max-mib") * 1024 * 1024);
 }
 
 static void
@@ -177,6 +179,7 @@ settings_changed_cb (IsthmusApplication *self,
   else if (g_strcmp0 (key, "isolation-block-silently") == 0)
     isthmus_core_set_block_silently (self->core, g_settings_get_boolean (self->settings, key));
   else if (g_strcmp0 (key, "ring-capacity") == 0 ||
+           g_strcmp0 (key, "ring-max-mib") == 0 ||
            g_strcmp0 (key, "max-message-bytes") == 0 ||
            g_strcmp0 (key, "max-json-depth") == 0)
     apply_limits (self);
