@@ -146,7 +146,7 @@
     track (id, promise);
   }
 
-  /* Batches (isthmus-web-batch.h): the calls made in one turn of the page
+  /* Batches (isthmus-batch.h): the calls made in one turn of the page
    * cross to the core in one message when there are several. Large
    * messages, and any holding a line feed, go alone. */
   const BATCH_ITEM_MAX = 16384;
