@@ -18,7 +18,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <gtk/gtk.h>
 
@@ -62,24 +61,6 @@ typedef struct
   double median_us;
   double calls_per_second;
 } Figures;
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *)a;
-  double y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median_of (double *values,
-           guint   n)
-{
-  qsort (values, n, sizeof (double), compare_doubles);
-  return values[n / 2];
-}
 
 /* The median of each figure over the rounds. */
 static Figures

@@ -15,8 +15,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-
 #include <gtk/gtk.h>
 
 #include "isthmus-config.h"
@@ -45,24 +43,6 @@ static const Workload workloads[] = {
   { 10240,   "10 KiB", 990,  10 },
   { 1048576, "1 MiB",  60,   2 },
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *)a;
-  double y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median_of (double *values,
-           guint   n)
-{
-  qsort (values, n, sizeof (double), compare_doubles);
-  return values[n / 2];
-}
 
 static gboolean bench_ready;
 

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "web-test-util.h"
 
 static gboolean
@@ -66,4 +68,24 @@ wait_for_count (const int *counter,
   Count count = { counter, target };
 
   return wait_for (count_reached, &count, timeout_ms);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+double
+median_of (double *values,
+           guint   n)
+{
+  g_return_val_if_fail (values != NULL && n > 0, 0);
+
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
 }

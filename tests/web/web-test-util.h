@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the WebKit tests and benchmarks share: bounded waits on the main
- * context (never a sleep). A 50 ms wake-up keeps the deadline checked
- * when nothing else happens.
+ * context (never a sleep), and the benchmarks' median. A 50 ms wake-up
+ * keeps the deadline checked when nothing else happens.
  */
 
 #pragma once
@@ -27,5 +27,10 @@ gboolean wait_for_flag  (const gboolean *flag,
 gboolean wait_for_count (const int      *counter,
                          int             target,
                          guint           timeout_ms);
+
+/* The median of @n values (sorts them in place); for benchmarks that
+ * print the median of interleaved rounds. */
+double   median_of      (double         *values,
+                         guint           n);
 
 G_END_DECLS
