@@ -47,6 +47,8 @@ struct _IsthmusExchange
   gboolean              sizes_restored;
   guint64               restored_request_size;
   guint64               restored_reply_size;
+  /* What the recorder holding it counted it for, plus one; 0 outside. */
+  guint64               ring_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (IsthmusExchange, isthmus_exchange, G_TYPE_OBJECT)
@@ -1387,4 +1389,21 @@ isthmus_exchange_new_from_json (JsonObject  *record,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+guint64
+_isthmus_exchange_get_ring_bytes (IsthmusExchange *self)
+{
+  g_return_val_if_fail (ISTHMUS_IS_EXCHANGE (self), 0);
+
+  return self->ring_bytes;
+}
+
+void
+_isthmus_exchange_set_ring_bytes (IsthmusExchange *self,
+                                  guint64          ring_bytes)
+{
+  g_return_if_fail (ISTHMUS_IS_EXCHANGE (self));
+
+  self->ring_bytes = ring_bytes;
 }

@@ -165,4 +165,10 @@ void                  isthmus_exchange_set_isolation   (IsthmusExchange         
 const IsthmusExchangeIsolation *isthmus_exchange_get_isolation (IsthmusExchange *self);
 const char           *isthmus_exchange_get_isolation_verdict (IsthmusExchange *self);
 
+/* For the recorder only: the bytes it counted the record for, plus one,
+ * or 0 when the record is in no recorder. */
+guint64               _isthmus_exchange_get_ring_bytes (IsthmusExchange *self);
+void                  _isthmus_exchange_set_ring_bytes (IsthmusExchange *self,
+                                                        guint64          ring_bytes);
+
 G_END_DECLS

@@ -58,22 +58,22 @@ static void add_dropped           (IsthmusRecorder      *self,
 G_DEFINE_FINAL_TYPE_WITH_CODE (IsthmusRecorder, isthmus_recorder, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-/* The bytes a record in the ring was counted for (qdata, a gsize). */
-static GQuark counted_quark;
-
 static guint64
 exchange_bytes (IsthmusExchange *exchange)
 {
   return isthmus_exchange_get_request_size (exchange) + isthmus_exchange_get_reply_size (exchange);
 }
 
+/* Each record in the ring remembers what it was counted for
+ * (_isthmus_exchange_set_ring_bytes(), plus one), so that dropping it
+ * takes off exactly that. */
 static void
 count_item (IsthmusRecorder *self,
             IsthmusExchange *exchange)
 {
   guint64 n = exchange_bytes (exchange);
 
-  g_object_set_qdata (G_OBJECT (exchange), counted_quark, GSIZE_TO_POINTER ((gsize)n + 1));
+  _isthmus_exchange_set_ring_bytes (exchange, n + 1);
   self->bytes += n;
 }
 
@@ -81,10 +81,11 @@ static void
 uncount_item (IsthmusRecorder *self,
               IsthmusExchange *exchange)
 {
-  gsize counted = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (exchange), counted_quark));
+  guint64 counted = _isthmus_exchange_get_ring_bytes (exchange);
 
+  _isthmus_exchange_set_ring_bytes (exchange, 0);
   if (counted > 0)
-    self->bytes -= counted - 1;
+    self->bytes -= MIN (self->bytes, counted - 1);
 }
 
 /* Drops the oldest records while the ring holds more than its bytes,
@@ -189,16 +190,13 @@ static void
 exchange_completed_cb (IsthmusExchange *exchange,
                        IsthmusRecorder *self)
 {
-  gsize counted;
-
   g_signal_handlers_disconnect_by_func (exchange, exchange_completed_cb, self);
 
   if (self->writer != NULL)
     isthmus_record_writer_write (self->writer, exchange);
 
   /* In the ring: its reply counts now. */
-  counted = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (exchange), counted_quark));
-  if (counted > 0)
+  if (_isthmus_exchange_get_ring_bytes (exchange) > 0)
     {
       guint removed;
 
@@ -311,8 +309,6 @@ isthmus_recorder_class_init (IsthmusRecorderClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  counted_quark = g_quark_from_static_string ("isthmus-recorder-counted");
 }
 
 static void
