@@ -20,7 +20,6 @@
 #include "isthmus-error.h"
 #include "isthmus-web-batch.h"
 
-
 struct _IsthmusWebBatches
 {
   /* Owned references */
