@@ -13,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "isthmus-channel.h"
 #include "isthmus-config.h"
 #include "isthmus-core.h"
 #include "isthmus-demo-commands.h"
@@ -272,6 +273,22 @@ test_batch_concurrent (void)
   g_assert_cmpuint (waits - waits_before, ==, 100);
 }
 
+/* An async command answering with bytes, in a batch: the bytes come
+ * through a wait and reach the page as an ArrayBuffer. */
+static void
+test_batch_late_bytes (void)
+{
+  guint64 batches_before, waits_before, batches, waits;
+
+  load_idle_page ();
+  g_assert_true (_isthmus_web_host_get_batch_counts (fixture.host, fixture.view,
+                                                     &batches_before, &waits_before));
+  run_case ("late-bytes");
+  g_assert_true (_isthmus_web_host_get_batch_counts (fixture.host, fixture.view, &batches, &waits));
+  g_assert_cmpuint (batches - batches_before, >=, 1);
+  g_assert_cmpuint (waits - waits_before, ==, 2);
+}
+
 /* The batch and wait forms, posted directly from the bridge's world. */
 static void
 test_batch_forms (void)
@@ -476,6 +493,27 @@ test_escape_json (void)
   g_assert_cmpstr (escaped, ==, "{\"a\":\"\\u003c/script>\\u2028\\u2029\"}");
 }
 
+static gboolean
+late_bytes_cb (gpointer data)
+{
+  IsthmusInvocation *invocation = data;
+  const char *text = isthmus_invocation_get_string (invocation, "text");
+  g_autoptr(GBytes) reply = g_bytes_new (text != NULL ? text : "", text != NULL ? strlen (text) : 0);
+
+  isthmus_invocation_return_bytes (invocation, reply);
+  g_object_unref (invocation);
+  return G_SOURCE_REMOVE;
+}
+
+/* test_late_bytes {text}: the UTF-8 bytes of @text as a raw reply, a
+ * little later (an async command answering with bytes). */
+static void
+late_bytes (IsthmusInvocation *invocation,
+            gpointer           user_data)
+{
+  g_timeout_add (5, late_bytes_cb, g_object_ref (invocation));
+}
+
 static void
 setup_fixture (void)
 {
@@ -488,6 +526,7 @@ setup_fixture (void)
   isthmus_demo_commands_register (registry);
   isthmus_stream_commands_register (registry);
   g_assert_true (isthmus_registry_add (registry, "test_report", NULL, report_cb, &fixture, NULL));
+  g_assert_true (isthmus_registry_add (registry, "test_late_bytes", NULL, late_bytes, NULL, NULL));
   g_signal_connect (isthmus_core_get_recorder (fixture.core), "items-changed",
                     G_CALLBACK (recorder_items_changed_cb), &fixture);
 
@@ -567,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/web/bridge/nul-byte", test_bridge_nul);
   g_test_add_func ("/isthmus/web/bridge/batch-concurrent", test_batch_concurrent);
   g_test_add_func ("/isthmus/web/bridge/batch-forms", test_batch_forms);
+  g_test_add_func ("/isthmus/web/bridge/batch-late-bytes", test_batch_late_bytes);
   g_test_add_func ("/isthmus/web/lifecycle/navigation", test_navigation_cancels);
   g_test_add_func ("/isthmus/web/lifecycle/navigation-batch", test_navigation_cancels_batch);
   g_test_add_func ("/isthmus/web/lifecycle/web-process-terminated", test_web_process_terminated);

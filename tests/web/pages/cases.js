@@ -393,6 +393,20 @@ const cases = {
     return 'started';
   },
 
+  async 'late-bytes' () {
+    const [a, bytes, empty, b] = await Promise.all ([
+      invoke ('echo', { value: 'a' }),
+      invoke ('test_late_bytes', { text: 'é\n\u2028z' }),
+      invoke ('test_late_bytes', { text: '' }),
+      invoke ('echo', { value: 'b' }),
+    ]);
+    check (a === 'a' && b === 'b', 'echoes ' + describe ([a, b]));
+    check (bytes instanceof ArrayBuffer, 'an ArrayBuffer, not ' + describe (bytes));
+    check (new TextDecoder ().decode (bytes) === 'é\n\u2028z', 'bytes ' + describe (Array.from (new Uint8Array (bytes))));
+    check (empty instanceof ArrayBuffer && empty.byteLength === 0, 'empty ' + describe (empty));
+    return 'bytes ' + bytes.byteLength;
+  },
+
   async 'slow-batch' () {
     /* Two slow calls in one batch, both waited for, while the page goes. */
     invoke ('slow', { ms: 30000 }).then (() => {}, () => {});
