@@ -111,14 +111,7 @@ slot_reply_cb (const IsthmusReply *reply,
 {
   Slot *slot = user_data;
 
-  if (slot->done)
-    {
-      /* The core promises one reply per request. */
-      g_critical ("A second reply for one message of a batch");
-      slot_unref (slot);
-      return;
-    }
-
+  /* The core calls this exactly once per message. */
   slot->done = TRUE;
   if (slot->owner != NULL || slot->in_batch)
     isthmus_batch_format_reply (reply, &slot->kind, &slot->text);
@@ -195,9 +188,10 @@ handle_batch (IsthmusWebBatches        *self,
         }
 
       slot->owner = self;
-      slot->late_id = ++self->next_late;
-      if (slot->late_id == 0)
+      do
         slot->late_id = ++self->next_late;
+      while (slot->late_id == 0 ||
+             g_hash_table_contains (self->late, GUINT_TO_POINTER (slot->late_id)));
       g_hash_table_insert (self->late, GUINT_TO_POINTER (slot->late_id), slot_ref (slot));
       g_string_append_printf (out, "p%u", slot->late_id);
     }

@@ -289,6 +289,45 @@ test_batch_late_bytes (void)
   g_assert_cmpuint (waits - waits_before, ==, 2);
 }
 
+/* With a small message limit, calls that each fit are never refused for
+ * crossing in one batch: the bridge sizes its batches by the limit. */
+static void
+test_batch_limit (void)
+{
+  g_autoptr(IsthmusCore) core = isthmus_core_new ();
+  g_autoptr(IsthmusWebHost) host = NULL;
+  g_autoptr(WebKitWebView) view = NULL;
+  g_autoptr(GError) error = NULL;
+  IsthmusJsonLimits limits = *isthmus_core_get_limits (core);
+  Fixture counts = { 0 };
+  GtkWindow *window;
+
+  limits.max_bytes = 8192;
+  isthmus_core_set_limits (core, &limits);
+  isthmus_demo_commands_register (isthmus_core_get_registry (core));
+  g_assert_true (isthmus_registry_add (isthmus_core_get_registry (core), "test_report", NULL,
+                                       report_cb, &fixture, NULL));
+  g_signal_connect (isthmus_core_get_recorder (core), "items-changed",
+                    G_CALLBACK (recorder_items_changed_cb), &counts);
+
+  host = isthmus_web_host_new (core, fixture.config, &error);
+  g_assert_no_error (error);
+  /* The window's own start page reports first ("no case"). */
+  g_clear_pointer (&fixture.report_name, g_free);
+  view = g_object_ref_sink (isthmus_web_host_create_view (host, "main"));
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, GTK_WIDGET (view));
+  gtk_window_present (window);
+  g_assert_true (wait_for (report_arrived, &fixture, WAIT_TIMEOUT_MS));
+  counts.n_recorded = 0;
+
+  run_case_in (view, "batch-limit", TRUE);
+  /* Ten echoes and the report, each recorded. */
+  g_assert_cmpuint (counts.n_recorded, ==, 11);
+
+  gtk_window_destroy (window);
+}
+
 /* The batch and wait forms, posted directly from the bridge's world. */
 static void
 test_batch_forms (void)
@@ -607,6 +646,7 @@ main (int   argc,
   g_test_add_func ("/isthmus/web/bridge/batch-concurrent", test_batch_concurrent);
   g_test_add_func ("/isthmus/web/bridge/batch-forms", test_batch_forms);
   g_test_add_func ("/isthmus/web/bridge/batch-late-bytes", test_batch_late_bytes);
+  g_test_add_func ("/isthmus/web/bridge/batch-limit", test_batch_limit);
   g_test_add_func ("/isthmus/web/lifecycle/navigation", test_navigation_cancels);
   g_test_add_func ("/isthmus/web/lifecycle/navigation-batch", test_navigation_cancels_batch);
   g_test_add_func ("/isthmus/web/lifecycle/web-process-terminated", test_web_process_terminated);

@@ -126,7 +126,14 @@
 
   function track (id, promise) {
     promise.then (function (value) {
-      onValue (id, value);
+      try
+        {
+          onValue (id, value);
+        }
+      catch (e)
+        {
+          reply (id, false, errorText ('INTERNAL', 'unreadable reply'));
+        }
     }, function (error) {
       reply (id, false, unwrapError (error));
     });
@@ -151,7 +158,9 @@
    * messages, and any holding a line feed, go alone. */
   const BATCH_ITEM_MAX = 16384;
   const BATCH_MAX_ITEMS = 256;
-  const BATCH_MAX_LENGTH = 262144;
+  /* In UTF-8 bytes, at most three per UTF-16 unit: a batch never exceeds
+   * the core's message limit, which it checks as a whole. */
+  const BATCH_MAX_BYTES = Math.min (262144, CONFIG.maxBytes);
   const enqueueMicrotask = queueMicrotask.bind (window);
   let queue = null;
   let queuedLength = 0;
@@ -196,21 +205,29 @@
         end = value.indexOf ('\n', start);
         if (end < 0)
           end = value.length;
-        switch (value.charCodeAt (start))
+        /* One unreadable line must not leave the others unanswered. */
+        try
           {
-          case 0x6f: /* o */
-            reply (id, true, value.slice (start + 1, end));
-            break;
-          case 0x65: /* e */
-            reply (id, false, value.slice (start + 1, end));
-            break;
-          case 0x72: /* r */
-            replyBytes (id, '\u0001' + value.slice (start + 1, end));
-            break;
-          case 0x70: /* p */
-            wait (id, value.slice (start + 1, end));
-            break;
-          default:
+            switch (value.charCodeAt (start))
+              {
+              case 0x6f: /* o */
+                reply (id, true, value.slice (start + 1, end));
+                break;
+              case 0x65: /* e */
+                reply (id, false, value.slice (start + 1, end));
+                break;
+              case 0x72: /* r */
+                replyBytes (id, '\u0001' + value.slice (start + 1, end));
+                break;
+              case 0x70: /* p */
+                wait (id, value.slice (start + 1, end));
+                break;
+              default:
+                reply (id, false, errorText ('INTERNAL', 'unreadable reply'));
+              }
+          }
+        catch (e)
+          {
             reply (id, false, errorText ('INTERNAL', 'unreadable reply'));
           }
         start = end + 1;
@@ -257,6 +274,10 @@
         send (id, text);
         return;
       }
+    const cost = 3 * text.length + 1;
+
+    if (queue !== null && queuedLength + cost > BATCH_MAX_BYTES)
+      flush ();
     if (queue === null)
       {
         queue = [];
@@ -264,8 +285,8 @@
       }
     queue[queue.length] = id;
     queue[queue.length] = text;
-    queuedLength += text.length;
-    if (queue.length >= 2 * BATCH_MAX_ITEMS || queuedLength >= BATCH_MAX_LENGTH)
+    queuedLength += cost;
+    if (queue.length >= 2 * BATCH_MAX_ITEMS)
       flush ();
   }
 
@@ -280,6 +301,13 @@
       return;
     id = detail.slice (0, space);
     text = detail.slice (space + 1);
+    /* No JSON text starts with a control character below the tab: the
+     * batch and wait marks of the transport cannot come from the page. */
+    if (text.length > 0 && text.charCodeAt (0) < 0x09)
+      {
+        reply (id, false, errorText ('BAD_MESSAGE', 'the message is not JSON text'));
+        return;
+      }
 
     if (!fits (text, CONFIG.maxBytes))
       {

@@ -393,6 +393,18 @@ const cases = {
     return 'started';
   },
 
+  /* Run with an 8 KiB message limit: calls that fit alone must not be
+   * refused for crossing together. */
+  async 'batch-limit' () {
+    const values = [];
+    for (let i = 0; i < 10; i++)
+      values.push ((i < 4 ? 'L' : 's') + String (i) + 'é'.repeat (i < 4 ? 2500 : 900));
+    const replies = await Promise.allSettled (values.map ((value) => invoke ('echo', { value })));
+    const wrong = replies.filter ((r, i) => r.status !== 'fulfilled' || r.value !== values[i]);
+    check (wrong.length === 0, 'wrong: ' + wrong.slice (0, 2).map ((r) => describe (r.reason || r.value)).join ('; '));
+    return replies.length + ' settled';
+  },
+
   async 'late-bytes' () {
     const [a, bytes, empty, b] = await Promise.all ([
       invoke ('echo', { value: 'a' }),
