@@ -88,22 +88,30 @@ uncount_item (IsthmusRecorder *self,
     self->bytes -= MIN (self->bytes, counted - 1);
 }
 
+/* Drops the oldest record, without telling the model's observers. */
+static void
+drop_head (IsthmusRecorder *self)
+{
+  uncount_item (self, self->items[self->head]);
+  g_clear_object (&self->items[self->head]);
+  self->head = (self->head + 1) % self->alloc;
+  self->n_items--;
+}
+
 /* Drops the oldest records while the ring holds more than its bytes,
- * keeping at least the newest; returns how many went. */
-static guint
+ * keeping at least the newest, and tells the observers. */
+static void
 drop_over_budget (IsthmusRecorder *self)
 {
   guint removed = 0;
 
-  while (self->bytes > self->max_bytes && self->n_items > 1)
+  for (; self->bytes > self->max_bytes && self->n_items > 1; removed++)
+    drop_head (self);
+  if (removed > 0)
     {
-      uncount_item (self, self->items[self->head]);
-      g_clear_object (&self->items[self->head]);
-      self->head = (self->head + 1) % self->alloc;
-      self->n_items--;
-      removed++;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+      add_dropped (self, removed);
     }
-  return removed;
 }
 
 enum {
@@ -198,16 +206,9 @@ exchange_completed_cb (IsthmusExchange *exchange,
   /* In the ring: its reply counts now. */
   if (_isthmus_exchange_get_ring_bytes (exchange) > 0)
     {
-      guint removed;
-
       uncount_item (self, exchange);
       count_item (self, exchange);
-      removed = drop_over_budget (self);
-      if (removed > 0)
-        {
-          g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-          add_dropped (self, removed);
-        }
+      drop_over_budget (self);
     }
 }
 
@@ -410,15 +411,10 @@ append_items (IsthmusRecorder  *self,
   add_dropped (self, first);
 
   /* Then the oldest records make room, in number and in bytes. */
-  while (self->n_items > 0 &&
-         (self->n_items + (n - first) > self->capacity || self->bytes + incoming > self->max_bytes))
-    {
-      uncount_item (self, self->items[self->head]);
-      g_clear_object (&self->items[self->head]);
-      self->head = (self->head + 1) % self->alloc;
-      self->n_items--;
-      removed++;
-    }
+  for (; self->n_items > 0 &&
+         (self->n_items + (n - first) > self->capacity || self->bytes + incoming > self->max_bytes);
+       removed++)
+    drop_head (self);
 
   if (removed > 0)
     {
@@ -539,17 +535,10 @@ void
 isthmus_recorder_set_max_bytes (IsthmusRecorder *self,
                                 guint64          max_bytes)
 {
-  guint removed;
-
   g_return_if_fail (ISTHMUS_IS_RECORDER (self));
 
   self->max_bytes = max_bytes;
-  removed = drop_over_budget (self);
-  if (removed > 0)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-      add_dropped (self, removed);
-    }
+  drop_over_budget (self);
 }
 
 /* The request and reply bytes the records hold now. */
