@@ -73,13 +73,11 @@ slot_unref (gpointer slot)
   g_rc_box_release_full (slot, slot_clear);
 }
 
-/* Answers a wait the way a message of its own is answered: the JSON text,
- * "\1" and the bytes in base64, or an error. */
-static void
-answer_wait (JSCContext               *context,
-             WebKitScriptMessageReply *waiter,
-             char                      kind,
-             const char               *text)
+void
+_isthmus_web_answer_line (JSCContext               *context,
+                          WebKitScriptMessageReply *waiter,
+                          char                      kind,
+                          const char               *text)
 {
   if (kind == 'e')
     {
@@ -95,10 +93,10 @@ answer_wait (JSCContext               *context,
   }
 }
 
-static void
-reply_error (WebKitScriptMessageReply *reply,
-             IsthmusIpcError           code,
-             const char               *message)
+void
+_isthmus_web_reply_error (WebKitScriptMessageReply *reply,
+                          IsthmusIpcError           code,
+                          const char               *message)
 {
   g_autofree char *text = isthmus_batch_error_text (isthmus_ipc_error_to_code (code), message, NULL);
 
@@ -120,7 +118,7 @@ slot_reply_cb (const IsthmusReply *reply,
     {
       WebKitScriptMessageReply *waiter = g_steal_pointer (&slot->waiter);
 
-      answer_wait (slot->context, waiter, slot->kind, slot->text);
+      _isthmus_web_answer_line (slot->context, waiter, slot->kind, slot->text);
       webkit_script_message_reply_unref (waiter);
       if (slot->owner != NULL)
         g_hash_table_remove (slot->owner->late, GUINT_TO_POINTER (slot->late_id));
@@ -147,7 +145,7 @@ handle_batch (IsthmusWebBatches        *self,
   self->n_batches++;
   if (limits != NULL && length > limits->max_bytes)
     {
-      reply_error (reply, ISTHMUS_IPC_ERROR_PAYLOAD_TOO_LARGE, "the batch exceeds the message size limit");
+      _isthmus_web_reply_error (reply, ISTHMUS_IPC_ERROR_PAYLOAD_TOO_LARGE, "the batch exceeds the message size limit");
       return;
     }
 
@@ -155,7 +153,7 @@ handle_batch (IsthmusWebBatches        *self,
   spans = isthmus_batch_split (base, length, &error);
   if (spans == NULL)
     {
-      reply_error (reply, error->code, error->message);
+      _isthmus_web_reply_error (reply, error->code, error->message);
       return;
     }
 
@@ -220,18 +218,18 @@ handle_wait (IsthmusWebBatches        *self,
   if (!isthmus_batch_parse_wait (data, length, &id) ||
       (slot = g_hash_table_lookup (self->late, GUINT_TO_POINTER (id))) == NULL)
     {
-      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "no reply of that number is pending");
+      _isthmus_web_reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "no reply of that number is pending");
       return;
     }
   if (slot->waiter != NULL)
     {
-      reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "that reply is waited for already");
+      _isthmus_web_reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "that reply is waited for already");
       return;
     }
 
   if (slot->done)
     {
-      answer_wait (slot->context != NULL ? slot->context : jsc_value_get_context (value),
+      _isthmus_web_answer_line (slot->context != NULL ? slot->context : jsc_value_get_context (value),
                    reply, slot->kind, slot->text);
       g_hash_table_remove (self->late, GUINT_TO_POINTER (id));
       return;
@@ -265,7 +263,7 @@ orphan_cb (gpointer key,
     {
       WebKitScriptMessageReply *waiter = g_steal_pointer (&slot->waiter);
 
-      reply_error (waiter, ISTHMUS_IPC_ERROR_WEBVIEW_GONE, "the page that sent the batch is gone");
+      _isthmus_web_reply_error (waiter, ISTHMUS_IPC_ERROR_WEBVIEW_GONE, "the page that sent the batch is gone");
       webkit_script_message_reply_unref (waiter);
     }
   return TRUE;

@@ -10,6 +10,7 @@
 #include <webkit/webkit.h>
 
 #include "isthmus-core.h"
+#include "isthmus-error.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,20 @@ void               _isthmus_web_batches_reset  (IsthmusWebBatches        *self);
 void               _isthmus_web_batches_get_counts (IsthmusWebBatches *self,
                                                     guint64           *n_batches,
                                                     guint64           *n_waits);
+
+/* Answers @reply the way the bridge reads a message's own reply, from a
+ * line of a batch reply (isthmus_batch_format_reply()): kind 'o', the
+ * JSON text; 'r', "\1" and the bytes in base64 (script message replies
+ * carry no ArrayBuffer, and JSON text never starts with U+0001); 'e', a
+ * rejection with the error text. */
+void               _isthmus_web_answer_line    (JSCContext               *context,
+                                                WebKitScriptMessageReply *reply,
+                                                char                      kind,
+                                                const char               *text);
+
+/* Rejects @reply with the core's own error text for @code. */
+void               _isthmus_web_reply_error    (WebKitScriptMessageReply *reply,
+                                                IsthmusIpcError           code,
+                                                const char               *message);
 
 G_END_DECLS

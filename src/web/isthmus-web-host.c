@@ -266,37 +266,14 @@ pending_reply_free (PendingReply *pending)
 }
 
 static void
-return_error (WebKitScriptMessageReply *reply,
-              const char               *code,
-              const char               *message,
-              const char               *value_json)
-{
-  g_autofree char *text = isthmus_batch_error_text (code, message, value_json);
-
-  webkit_script_message_reply_return_error_message (reply, text);
-}
-
-static void
 core_reply_cb (const IsthmusReply *reply,
                gpointer            user_data)
 {
   PendingReply *pending = user_data;
 
-  if (reply->ok && reply->raw != NULL)
+  if (reply->ok && reply->raw == NULL)
     {
-      /* Raw bytes cross as "\1" and their base64 (script message replies
-       * carry no ArrayBuffer; JSON text never starts with U+0001); the
-       * bridge hands the page an ArrayBuffer (isthmus-bridge.js). */
-      gsize size = 0;
-      gconstpointer data = g_bytes_get_data (reply->raw, &size);
-      g_autofree char *base64 = g_base64_encode (data, size);
-      g_autofree char *text = g_strconcat ("\001", base64, NULL);
-      g_autoptr(JSCValue) value = jsc_value_new_string (pending->context, text);
-
-      webkit_script_message_reply_return_value (pending->reply, value);
-    }
-  else if (reply->ok)
-    {
+      /* The JSON text as it is, without a copy of our own. */
       g_autoptr(GBytes) bytes = g_bytes_new_static (reply->json != NULL ? reply->json : "null",
                                                     reply->json != NULL ? reply->json_length : 4);
       g_autoptr(JSCValue) value = jsc_value_new_string_from_bytes (pending->context, bytes);
@@ -305,14 +282,12 @@ core_reply_cb (const IsthmusReply *reply,
     }
   else
     {
-      g_autofree char *value_json = NULL;
+      /* Raw bytes and errors, as a late reply to a batch goes. */
+      g_autofree char *text = NULL;
+      char kind;
 
-      if (reply->json != NULL)
-        value_json = g_strndup (reply->json, reply->json_length);
-      return_error (pending->reply,
-                    reply->code != NULL ? reply->code : "INTERNAL",
-                    reply->message != NULL ? reply->message : "",
-                    value_json);
+      isthmus_batch_format_reply (reply, &kind, &text);
+      _isthmus_web_answer_line (pending->context, pending->reply, kind, text);
     }
 
   pending_reply_free (pending);
@@ -330,20 +305,14 @@ script_message_cb (WebKitUserContentManager *ucm,
 
   if (!jsc_value_is_string (value))
     {
-      return_error (reply,
-                    isthmus_ipc_error_to_code (ISTHMUS_IPC_ERROR_BAD_MESSAGE),
-                    "the message is not a string",
-                    NULL);
+      _isthmus_web_reply_error (reply, ISTHMUS_IPC_ERROR_BAD_MESSAGE, "the message is not a string");
       return TRUE;
     }
 
   bytes = jsc_value_to_string_as_bytes (value);
   if (bytes == NULL)
     {
-      return_error (reply,
-                    isthmus_ipc_error_to_code (ISTHMUS_IPC_ERROR_BAD_ENCODING),
-                    "the message could not be read",
-                    NULL);
+      _isthmus_web_reply_error (reply, ISTHMUS_IPC_ERROR_BAD_ENCODING, "the message could not be read");
       return TRUE;
     }
 
