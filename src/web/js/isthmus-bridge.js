@@ -139,11 +139,16 @@
     });
   }
 
-  function send (id, text) {
+  function postToCore (text) {
+    return handler.postMessage (text);
+  }
+
+  /* Posts @text with @post and follows its reply to the page as @id's. */
+  function postTracked (id, post, text) {
     let promise;
     try
       {
-        promise = CONFIG.pattern === 'isolation' ? isolationPost (text) : handler.postMessage (text);
+        promise = post (text);
       }
     catch (e)
       {
@@ -151,6 +156,10 @@
         return;
       }
     track (id, promise);
+  }
+
+  function send (id, text) {
+    postTracked (id, CONFIG.pattern === 'isolation' ? isolationPost : postToCore, text);
   }
 
   /* Batches (isthmus-batch.h): the calls made in one turn of the page
@@ -171,17 +180,7 @@
   }
 
   function wait (id, late) {
-    let promise;
-    try
-      {
-        promise = handler.postMessage ('\u0003' + late);
-      }
-    catch (e)
-      {
-        reply (id, false, unwrapError (e));
-        return;
-      }
-    track (id, promise);
+    postTracked (id, postToCore, '\u0003' + late);
   }
 
   function onBatchReply (items, value) {
