@@ -192,9 +192,34 @@
     runCallback (ok ? message.callback : message.error, value);
   }
 
+  /* Settles @entry with a reply's JSON text: the value, or for an error
+   * ({code, message, value}) the value itself, as Tauri rejects. */
+  function settleText (entry, ok, text) {
+    let value;
+
+    try
+      {
+        value = jsonParse (text);
+      }
+    catch (e)
+      {
+        settle (entry, false, 'INTERNAL: unreadable reply');
+        return;
+      }
+    if (ok)
+      {
+        if (entry.onOk)
+          entry.onOk (value);
+        settle (entry, true, value);
+      }
+    else
+      settle (entry, false,
+              value !== null && typeof value === 'object' && 'value' in value ? value.value : value);
+  }
+
   function onReply (event) {
     const detail = apply (detailGetter, event, NO_ARGS);
-    let first, second, id, entry, value;
+    let first, second, id, entry;
 
     if (typeof detail !== 'string')
       return;
@@ -208,30 +233,8 @@
       return;
     pendingDelete (id);
 
-    try
-      {
-        value = jsonParse (call1 (stringSlice, detail, second + 1));
-      }
-    catch (e)
-      {
-        settle (entry, false, 'INTERNAL: unreadable reply');
-        return;
-      }
-
-    if (second === first + 2 && call1 (stringCharCodeAt, detail, first + 1) === 0x6f)
-      {
-        if (entry.onOk)
-          entry.onOk (value);
-        settle (entry, true, value);
-      }
-    else
-      {
-        /* An error reply is {code, message, value}; the page receives the
-         * value itself. */
-        settle (entry, false,
-                value !== null && typeof value === 'object' && 'value' in value ?
-                value.value : value);
-      }
+    settleText (entry, second === first + 2 && call1 (stringCharCodeAt, detail, first + 1) === 0x6f,
+                call1 (stringSlice, detail, second + 1));
   }
 
   apply (addEventListener, doc, [REPLY_EVENT, onReply, true]);
@@ -244,7 +247,7 @@
 
   function onRawReply (event) {
     const reply = event.data;
-    let entry, value;
+    let entry;
 
     if (reply === null || typeof reply !== 'object')
       return;
@@ -258,24 +261,7 @@
         settle (entry, true, reply.raw);
         return;
       }
-    try
-      {
-        value = jsonParse (reply.text);
-      }
-    catch (e)
-      {
-        settle (entry, false, 'INTERNAL: unreadable reply');
-        return;
-      }
-    if (reply.ok)
-      {
-        if (entry.onOk)
-          entry.onOk (value);
-        settle (entry, true, value);
-      }
-    else
-      settle (entry, false,
-              value !== null && typeof value === 'object' && 'value' in value ? value.value : value);
+    settleText (entry, reply.ok, reply.text);
   }
 
   apply (addEventListener, W, ['message', function (event) {
