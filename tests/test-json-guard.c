@@ -21,6 +21,7 @@
 
 #include "isthmus-error.h"
 #include "isthmus-json-guard.h"
+#include "isthmus-json-scan.h"
 
 #define ACCEPT (-1)
 
@@ -593,6 +594,116 @@ test_guard_error_page_value (void)
   g_assert_true (g_str_has_prefix (value, "BAD_MESSAGE: "));
 }
 
+/* Whether @c stops isthmus_json_scan_plain(), byte by byte. */
+static gboolean
+scan_stops_at (guchar   c,
+               gboolean stop_at_high,
+               gboolean stop_at_del)
+{
+  return c < 0x20 || c == '"' || c == '\\' ||
+         (stop_at_high && c >= 0x80) || (stop_at_del && c == 0x7f);
+}
+
+/* The word scan against a byte-by-byte reading of the same rule, over
+ * random buffers drawn mostly from the bytes next to each threshold. */
+static void
+test_scan_words (void)
+{
+  static const guchar near[] = {
+    0x00, 0x01, 0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 'a', 0x7e, 0x7f,
+    0x80, 0x81, 0xbf, 0xc3, 0xfe, 0xff,
+  };
+  GRand *rand = g_rand_new_with_seed (20261127);
+
+  for (guint round = 0; round < 200000; round++)
+    {
+      guchar buffer[48];
+      guint length = g_rand_int_range (rand, 0, sizeof buffer + 1);
+      guint plain_odds = g_rand_int_range (rand, 1, 200);
+      gboolean stop_at_high = g_rand_boolean (rand);
+      gboolean stop_at_del = g_rand_boolean (rand);
+      const guchar *end = buffer + length;
+      const guchar *q;
+      gsize first = length;
+
+      for (guint i = 0; i < length; i++)
+        buffer[i] = g_rand_int_range (rand, 0, plain_odds) != 0 ? 'x' :
+                    g_rand_boolean (rand) ? near[g_rand_int_range (rand, 0, G_N_ELEMENTS (near))] :
+                    (guchar)g_rand_int_range (rand, 0, 256);
+      for (guint i = 0; i < length && first == length; i++)
+        if (scan_stops_at (buffer[i], stop_at_high, stop_at_del))
+          first = i;
+
+      q = isthmus_json_scan_plain (buffer, end, stop_at_high, stop_at_del);
+
+      /* Whole words only, never past the first stop, and it stops at the
+       * word holding it or the last whole word. */
+      g_assert_cmpuint ((q - buffer) % 8, ==, 0);
+      g_assert_cmpuint (q - buffer, <=, first);
+      if (first < length && first / 8 * 8 + 8 <= length)
+        g_assert_cmpuint (q - buffer, ==, first / 8 * 8);
+      else
+        g_assert_cmpuint (q - buffer, ==, MIN (first, length) / 8 * 8);
+    }
+
+  g_rand_free (rand);
+}
+
+/* Each kind of byte the guard must stop at, at every offset into the
+ * eight-byte words of a long string, with its exact offset reported. */
+static void
+test_scan_offsets (void)
+{
+  static const struct
+  {
+    const char *bytes;
+    int         code;
+    const char *message;
+  } cases[] = {
+    { "\x01", ISTHMUS_IPC_ERROR_BAD_MESSAGE, "BAD_MESSAGE: control character 0x01 in a string at offset " },
+    { "\x1f", ISTHMUS_IPC_ERROR_BAD_MESSAGE, "BAD_MESSAGE: control character 0x1f in a string at offset " },
+    { "\x80", ISTHMUS_IPC_ERROR_BAD_ENCODING, "BAD_ENCODING: invalid UTF-8 at offset " },
+    { "\xc3(", ISTHMUS_IPC_ERROR_BAD_ENCODING, "BAD_ENCODING: invalid UTF-8 at offset " },
+    { "\xff", ISTHMUS_IPC_ERROR_BAD_ENCODING, "BAD_ENCODING: invalid UTF-8 at offset " },
+    { "\xc3\xa9", ACCEPT, NULL },
+    { "\xf0\x9f\x98\x80", ACCEPT, NULL },
+    { "\\\"", ACCEPT, NULL },
+    { "\\\\", ACCEPT, NULL },
+    { "\x7f", ACCEPT, NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    for (guint offset = 0; offset < 26; offset++)
+      {
+        g_autoptr(GString) text = g_string_new ("[\"");
+        g_autoptr(GError) error = NULL;
+        gboolean ok;
+
+        for (guint i = 0; i < offset; i++)
+          g_string_append_c (text, 'a' + i % 26);
+        g_string_append (text, cases[c].bytes);
+        for (guint i = 0; i < 19; i++)
+          g_string_append_c (text, 'z');
+        g_string_append (text, "\"]");
+
+        ok = isthmus_json_guard_check (text->str, text->len, NULL, &error);
+        if (cases[c].code == ACCEPT)
+          {
+            g_assert_no_error (error);
+            g_assert_true (ok);
+            assert_parses (text->str);
+          }
+        else
+          {
+            g_autofree char *expected = g_strdup_printf ("%s%u", cases[c].message, offset + 2);
+
+            g_assert_false (ok);
+            g_assert_error (error, ISTHMUS_IPC_ERROR, cases[c].code);
+            g_assert_cmpstr (error->message, ==, expected);
+          }
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -605,6 +716,8 @@ main (int   argc,
   g_test_add_func ("/isthmus/json-guard/very-deep", test_very_deep);
   g_test_add_func ("/isthmus/json-guard/small-stack", test_small_stack);
   g_test_add_func ("/isthmus/json-guard/strings", test_strings);
+  g_test_add_func ("/isthmus/json-guard/scan-words", test_scan_words);
+  g_test_add_func ("/isthmus/json-guard/scan-offsets", test_scan_offsets);
   g_test_add_func ("/isthmus/json-guard/size-limit", test_size_limit);
   g_test_add_func ("/isthmus/json-guard/length-bound", test_length_bound);
   g_test_add_func ("/isthmus/json-guard/utf8", test_utf8);

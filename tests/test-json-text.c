@@ -456,6 +456,32 @@ test_writer_every_byte (void)
   }
 }
 
+/* Each byte the writer escapes, and characters it copies, at every offset
+ * into the eight-byte words of a long string. */
+static void
+test_writer_offsets (void)
+{
+  static const char * const middles[] = {
+    "\"", "\\", "\x01", "\n", "\x1f", "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80", "/", "~",
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (middles); m++)
+    for (guint offset = 0; offset < 26; offset++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(JsonNode) node = NULL;
+
+        for (guint i = 0; i < offset; i++)
+          g_string_append_c (text, 'a' + i % 26);
+        g_string_append (text, middles[m]);
+        for (guint i = 0; i < 19 + offset % 3; i++)
+          g_string_append_c (text, 'z');
+        node = json_node_init_string (json_node_alloc (), text->str);
+        g_test_message ("0x%02x at offset %u", (guchar)middles[m][0], offset);
+        check_written (node);
+      }
+}
+
 static void
 test_writer_numbers (void)
 {
@@ -969,6 +995,7 @@ main (int   argc,
 
   g_test_add_func ("/isthmus/json-text/writer/matches-glib", test_writer_matches_glib);
   g_test_add_func ("/isthmus/json-text/writer/every-byte", test_writer_every_byte);
+  g_test_add_func ("/isthmus/json-text/writer/offsets", test_writer_offsets);
   g_test_add_func ("/isthmus/json-text/writer/numbers", test_writer_numbers);
   g_test_add_func ("/isthmus/json-text/writer/member-order", test_writer_member_order);
   g_test_add_func ("/isthmus/json-text/reader/matches-glib", test_reader_matches_glib);

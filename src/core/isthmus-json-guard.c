@@ -18,6 +18,7 @@
 
 #include "isthmus-error.h"
 #include "isthmus-json-guard.h"
+#include "isthmus-json-scan.h"
 
 /* Bracket kinds are remembered for this many levels, one bit each, so that
  * "[}" is caught without allocating. Deeper levels, allowed only by a
@@ -151,6 +152,7 @@ isthmus_json_guard_check (const char              *text,
        * tight loop; everything else goes through the state machine. */
       if (state == STATE_STRING)
         {
+          i = (gsize)(isthmus_json_scan_plain (p + i, p + length, TRUE, FALSE) - p);
           while (i < length && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
             i++;
           if (i == length)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "isthmus-error.h"
+#include "isthmus-json-scan.h"
 #include "isthmus-json-text.h"
 
 /* JSON text to and from json-glib trees, for the paths every message
@@ -655,6 +656,7 @@ write_string (GString    *out,
               const char *text)
 {
   const guchar *p = (const guchar *)text;
+  const guchar *end = p + strlen (text);
 
   g_string_append_c (out, '"');
   for (;;)
@@ -663,11 +665,12 @@ write_string (GString    *out,
 
       /* Bytes a JSON string must escape: controls (and the string's
        * end), the quote and the backslash; and DEL, as json-glib does. */
+      p = isthmus_json_scan_plain (p, end, FALSE, TRUE);
       while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
         p++;
       if (p > run)
         g_string_append_len (out, (const char *)run, p - run);
-      if (*p == '\0')
+      if (p == end)
         break;
 
       switch (*p)
