@@ -26,7 +26,19 @@
   if (handler === undefined)
     return;
 
+  /* Texts longer than this cross without the id in front of them: "id o
+   * text" would be a rope that the page flattens, one more copy of the
+   * reply. The id goes first, alone, as twice its value plus one for
+   * success. */
+  const SPLIT_LENGTH = 16384;
+
   function reply (id, ok, text) {
+    if (text.length > SPLIT_LENGTH)
+      {
+        doc.dispatchEvent (new CustomEvent (REPLY_EVENT, { detail: 2 * id + (ok ? 1 : 0) }));
+        doc.dispatchEvent (new CustomEvent (REPLY_EVENT, { detail: text }));
+        return;
+      }
     doc.dispatchEvent (new CustomEvent (REPLY_EVENT, { detail: id + (ok ? ' o ' : ' e ') + text }));
   }
 
@@ -289,17 +301,38 @@
       flush ();
   }
 
+  /* A long request comes as two events: its id, a number, then the text
+   * as it is. */
+  let splitId = -1;
+
   doc.addEventListener (REQUEST_EVENT, function (event) {
     const detail = event.detail;
     let space, id, text;
 
+    if (typeof detail === 'number')
+      {
+        splitId = Number.isSafeInteger (detail) && detail > 0 ? detail : -1;
+        return;
+      }
     if (typeof detail !== 'string')
-      return;
-    space = detail.indexOf (' ');
-    if (space <= 0)
-      return;
-    id = detail.slice (0, space);
-    text = detail.slice (space + 1);
+      {
+        splitId = -1;
+        return;
+      }
+    if (splitId > 0)
+      {
+        id = splitId;
+        text = detail;
+        splitId = -1;
+      }
+    else
+      {
+        space = detail.indexOf (' ');
+        if (space <= 0)
+          return;
+        id = detail.slice (0, space);
+        text = detail.slice (space + 1);
+      }
     /* No JSON text starts with a control character below the tab: the
      * batch and wait marks of the transport cannot come from the page. */
     if (text.length > 0 && text.charCodeAt (0) < 0x09)

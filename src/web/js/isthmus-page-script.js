@@ -34,6 +34,7 @@
   const NativeUint32Array = Uint32Array;
   const NativeArrayBuffer = ArrayBuffer;
   const NativeString = String;
+  const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
   const getRandomValues = crypto.getRandomValues.bind (crypto);
   const mapGet = NativeMap.prototype.get;
   const mapSet = NativeMap.prototype.set;
@@ -63,6 +64,9 @@
   const callbacks = new NativeMap ();
   const pending = new NativeMap ();
   let nextRequestId = 1;
+  /* Texts longer than this cross to the bridge, and back, without the id
+   * in front of them. */
+  const SPLIT_LENGTH = 16384;
 
   /* The hot path calls the captured originals without allocating: bound
    * to their fixed receivers, or through Reflect.apply with argument
@@ -217,12 +221,37 @@
               value !== null && typeof value === 'object' && 'value' in value ? value.value : value);
   }
 
+  /* A long reply comes as two events: a number, twice the id plus one
+   * for success, then the text as it is (see the bridge's reply()). */
+  let splitReply = -1;
+
   function onReply (event) {
     const detail = apply (detailGetter, event, NO_ARGS);
     let first, second, id, entry;
 
+    if (typeof detail === 'number')
+      {
+        splitReply = detail >= 0 && detail <= MAX_SAFE_INTEGER ? detail : -1;
+        return;
+      }
     if (typeof detail !== 'string')
-      return;
+      {
+        splitReply = -1;
+        return;
+      }
+    if (splitReply >= 0)
+      {
+        const ok = splitReply % 2 === 1;
+
+        id = (splitReply - splitReply % 2) / 2;
+        splitReply = -1;
+        entry = pendingGet (id);
+        if (entry === undefined)
+          return;
+        pendingDelete (id);
+        settleText (entry, ok, detail);
+        return;
+      }
     first = call1 (stringIndexOf, detail, ' ');
     second = call2 (stringIndexOf, detail, ' ', first + 1);
     if (first < 0 || second < 0)
@@ -336,7 +365,15 @@
       }
 
     pendingSet (id, { callback: message.callback, error: message.error, onOk });
-    dispatchToDocument (new NativeCustomEvent (REQUEST_EVENT, { detail: id + ' ' + text }));
+    if (text.length > SPLIT_LENGTH)
+      {
+        /* A long text goes as it is, after its id: "id text" would be a
+         * rope that the bridge flattens, one more copy of the message. */
+        dispatchToDocument (new NativeCustomEvent (REQUEST_EVENT, { detail: id }));
+        dispatchToDocument (new NativeCustomEvent (REQUEST_EVENT, { detail: text }));
+      }
+    else
+      dispatchToDocument (new NativeCustomEvent (REQUEST_EVENT, { detail: id + ' ' + text }));
   }
 
   function ipc (message, onOk) {
