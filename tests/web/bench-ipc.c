@@ -428,6 +428,35 @@ static const char minimal_bridge_body[] =
              "}",
              "call ()");
 
+/* Two more floors, in the floor's world, sequential only. Fresh: each
+ * call posts a string the web process has not posted before, as every
+ * real message is (the floor posts the same string object each time, and
+ * WebKit's serialiser then reuses the hash it computed for it the first
+ * time: about 1 ms at 1 MiB). The strings are made before the clock
+ * starts, and each call awaits the post itself, as the floor does. API shape: the bare handler reached the way @tauri-apps/api
+ * reaches any transport: its invoke () is an async function returning
+ * the promise of __TAURI_INTERNALS__.invoke (), which a reaction to the
+ * reply settles. No work is done in any of these steps; on this WebKit
+ * each promise step between a reply and the next post adds latency to
+ * the next round trip. */
+static const char fresh_body[] =
+  LOOP_BODY ("const h = window.webkit.messageHandlers." RAW_HANDLER ";"
+             "const value = 'x'.repeat (size);"
+             "const texts = [];"
+             "for (let i = 0; i < iterations + 10; i++)"
+             "  texts.push (JSON.stringify ({cmd: 'echo', callback: i, error: 2, payload: {value}}));"
+             "let next = 0;",
+             "h.postMessage (texts[next++])");
+
+static const char api_shape_body[] =
+  LOOP_BODY ("const h = window.webkit.messageHandlers." RAW_HANDLER ";"
+             "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+             "function internals (t) {"
+             "  return new Promise ((resolve, reject) => { h.postMessage (t).then (resolve, reject); });"
+             "}"
+             "async function invoke (t) { return internals (t); }",
+             "invoke (text)");
+
 static const char page_json_body[] =
   LOOP_BODY ("const args = {value: 'x'.repeat (size)};"
              "const reply = JSON.stringify (args.value);"
@@ -483,6 +512,8 @@ main (int   argc,
   double crossing_means[G_N_ELEMENTS (workloads)];
   double page_json_means[G_N_ELEMENTS (workloads)];
   double minimal_means[G_N_ELEMENTS (workloads)];
+  double fresh_means[G_N_ELEMENTS (workloads)];
+  double shape_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   /* WebKit derives its data directories from the program name, which
@@ -559,6 +590,7 @@ main (int   argc,
       g_autofree char *par = g_strdup_printf ("%d in flight, n=%d", w->inflight, w->total);
       Workload round = *w;
       Figures raw_rounds[ROUNDS], core_rounds[ROUNDS], full_rounds[ROUNDS], minimal_rounds[ROUNDS];
+      Figures fresh_rounds[ROUNDS], shape_rounds[ROUNDS];
       Figures raw, core_only, full;
 
       round.iterations = w->iterations / ROUNDS;
@@ -570,6 +602,8 @@ main (int   argc,
           core_rounds[r] = run_js (view, bridge_world, core_body, &round);
           full_rounds[r] = run_js (view, NULL, full_body, &round);
           minimal_rounds[r] = run_js (view, NULL, minimal_bridge_body, &round);
+          fresh_rounds[r] = run_js (view, raw_world, fresh_body, &round);
+          shape_rounds[r] = run_js (view, raw_world, api_shape_body, &round);
         }
       raw = median_figures (raw_rounds);
       core_only = median_figures (core_rounds);
@@ -578,6 +612,8 @@ main (int   argc,
       floor_means[i] = raw.mean_us;
       full_means[i] = full.mean_us;
       minimal_means[i] = median_figures (minimal_rounds).mean_us;
+      fresh_means[i] = median_figures (fresh_rounds).mean_us;
+      shape_means[i] = median_figures (shape_rounds).mean_us;
       crossing_means[i] = run_js (view, NULL, crossing_body, w).mean_us;
       page_json_means[i] = run_js (view, NULL, page_json_body, w).mean_us;
 
@@ -606,6 +642,18 @@ main (int   argc,
                bound / floor_means[i], minimal_means[i], minimal_means[i] / floor_means[i],
                full_means[i] / floor_means[i]);
     }
+
+  g_print ("\nOther floors (sequential means, the same rounds): fresh = the floor posting a string it has\n"
+           "not posted before on each call, as every real message is; API shape = the floor reached through\n"
+           "the promise steps of @tauri-apps/api's invoke () (an async function returning a promise that a\n"
+           "reaction to the reply settles), with no other work.\n\n");
+  g_print ("%-7s %12s %12s %8s %12s %8s %14s %14s\n", "payload", "floor", "fresh", "/floor",
+           "API shape", "/floor", "isthmus/fresh", "isthmus/shape");
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    g_print ("%-7s %9.1f µs %9.1f µs %7.2fx %9.1f µs %7.2fx %13.2fx %13.2fx\n", workloads[i].label,
+             floor_means[i], fresh_means[i], fresh_means[i] / floor_means[i],
+             shape_means[i], shape_means[i] / floor_means[i],
+             full_means[i] / fresh_means[i], full_means[i] / shape_means[i]);
 
   g_print ("\nEvents from C into the page: floor = webkit_web_view_call_async_javascript_function\n"
            "with the payload as an argument; isthmus = isthmus_core_emit to a listener registered\n"
