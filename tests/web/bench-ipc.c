@@ -469,9 +469,14 @@ static const char page_json_body[] =
 
 /* A session that runs longer than a few minutes has its recorder at one
  * of its bounds, the number of records or their bytes, dropping the
- * oldest records as new ones come: the steady state this measures. Until then, each record's text lands in
- * memory never touched before, which costs about 3 ms per MiB to fault
- * in on the CI's VM, once. */
+ * oldest records as new ones come: the steady state this measures. Until
+ * then, each record's text lands in memory never touched before, which
+ * costs about 3 ms per MiB to fault in on the CI's VM, once. So before
+ * each payload size, the recorder is filled with records of that size
+ * alone: as many calls as it keeps records, or as its bytes bound holds
+ * records of that size, whichever is fewer. (Records of the size before
+ * would otherwise keep the number bound reached while the bytes of the
+ * new size still grow into fresh memory.) */
 static void
 fill_recorder (WebKitWebView   *view,
                const char      *world,
@@ -479,14 +484,15 @@ fill_recorder (WebKitWebView   *view,
                const Workload  *w)
 {
   Workload fill = *w;
-  guint64 reply = w->size + 16;
+  /* The request as the core records it, and the echoed reply. */
+  guint64 per_record = 2 * (w->size + 64);
+  guint64 calls = MIN (isthmus_recorder_get_capacity (recorder),
+                       isthmus_recorder_get_max_bytes (recorder) / per_record + 1);
 
-  fill.iterations = fill.batch;
+  fill.iterations = (int)calls;
   fill.total = 1;
-  /* At either of its bounds: the number of records or their bytes. */
-  while (g_list_model_get_n_items (G_LIST_MODEL (recorder)) < isthmus_recorder_get_capacity (recorder) &&
-         isthmus_recorder_get_bytes (recorder) + 2 * (w->size + reply) < isthmus_recorder_get_max_bytes (recorder))
-    run_js (view, world, core_body, &fill);
+  fill.inflight = 1;
+  run_js (view, world, core_body, &fill);
 }
 
 static const char full_body[] =
