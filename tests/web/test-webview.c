@@ -607,6 +607,7 @@ static const char * const page_cases[] = {
   "unknown",
   "invalid-args",
   "big",
+  "long-strings",
   "sequential",
   "injection",
   "nul",

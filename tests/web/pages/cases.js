@@ -163,6 +163,25 @@ const cases = {
     return 'length ' + reply.length;
   },
 
+  /* Long strings come back exactly, whether the reply is read as a
+   * shared substring (no escape, no quote) or parsed. */
+  async 'long-strings' () {
+    const long = 'x'.repeat (5000);
+    const values = [
+      long, long + '"', '"' + long, '\\' + long, long + '\n', 'é'.repeat (5000),
+      '\u2028' + long + '\u2029', '😀'.repeat (3000), '\u0001' + long, long + '/', '',
+      'x'.repeat (4093), 'x'.repeat (4094),
+    ];
+    for (const value of values)
+      {
+        const reply = await invoke ('echo', { value });
+        check (reply === value, 'length ' + value.length + ' came back as ' + describe (reply).slice (0, 80));
+      }
+    const object = await invoke ('echo', { value: { text: long } });
+    check (object !== null && object.text === long, 'an object with a long string');
+    return values.length + ' strings';
+  },
+
   async sequential () {
     const n = 10000;
     let settled = 0;
