@@ -457,6 +457,29 @@ static const char api_shape_body[] =
              "async function invoke (t) { return internals (t); }",
              "invoke (text)");
 
+/* The same minimal bridge reached through the promise steps of
+ * @tauri-apps/api's invoke () (see api_shape_body below): the least a
+ * bridge between the worlds can cost under the real package. */
+static const char minimal_shape_body[] =
+  LOOP_BODY ("const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
+             "if (!window.__benchMinimal) {"
+             "  const state = window.__benchMinimal = {settle: null, length: 0};"
+             "  document.addEventListener ('isthmus-bench-mb-r', (e) => {"
+             "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad echo');"
+             "    const s = state.settle; state.settle = null; s ();"
+             "  }, true);"
+             "}"
+             "const state = window.__benchMinimal;"
+             "state.length = text.length;"
+             "function internals () {"
+             "  return new Promise ((resolve) => {"
+             "    state.settle = resolve;"
+             "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));"
+             "  });"
+             "}"
+             "async function invoke () { return internals (); }",
+             "invoke ()");
+
 static const char page_json_body[] =
   LOOP_BODY ("const args = {value: 'x'.repeat (size)};"
              "const reply = JSON.stringify (args.value);"
@@ -495,6 +518,19 @@ fill_recorder (WebKitWebView   *view,
   run_js (view, world, core_body, &fill);
 }
 
+/* The measures each payload size runs, in this order, in each round. */
+enum
+{
+  MEASURE_FLOOR,
+  MEASURE_CORE,
+  MEASURE_FULL,
+  MEASURE_MINIMAL,
+  MEASURE_FRESH,
+  MEASURE_SHAPE,
+  MEASURE_MINIMAL_SHAPE,
+  N_MEASURES
+};
+
 static const char full_body[] =
   "return await window.__benchFull (size, iterations, batch, total, inflight);";
 
@@ -520,6 +556,7 @@ main (int   argc,
   double minimal_means[G_N_ELEMENTS (workloads)];
   double fresh_means[G_N_ELEMENTS (workloads)];
   double shape_means[G_N_ELEMENTS (workloads)];
+  double minimal_shape_means[G_N_ELEMENTS (workloads)];
 
   g_test_init (&argc, &argv, NULL);
   /* WebKit derives its data directories from the program name, which
@@ -584,8 +621,8 @@ main (int   argc,
            "core = the same message posted to Isthmus's handler from the bridge world (core pipeline only);\n"
            "isthmus = @tauri-apps/api invoke('echo', {value}) through page script, bridge and core;\n"
            "ratio = how many times slower the full invoke is than the floor;\n"
-           "each figure is the median of %d rounds, run interleaved, with the recorder filled to\n"
-           "its bound in bytes first (the steady state of any longer session).\n\n", ROUNDS);
+           "each figure is the median of %d rounds, run interleaved, after the recorder was filled\n"
+           "with records of the size to one of its bounds (the steady state of any longer session).\n\n", ROUNDS);
   g_print ("%-7s %-26s %14s %14s %14s %8s\n", "payload", "measure", "floor", "core", "isthmus", "ratio");
 
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
@@ -594,32 +631,43 @@ main (int   argc,
       g_autofree char *mean = g_strdup_printf ("mean, sequential n=%d", w->iterations);
       g_autofree char *median = g_strdup_printf ("median, batches of %d", w->batch);
       g_autofree char *par = g_strdup_printf ("%d in flight, n=%d", w->inflight, w->total);
+      const struct
+      {
+        const char *world;
+        const char *body;
+      } measures[] = {
+        [MEASURE_FLOOR] = { raw_world, raw_body },
+        [MEASURE_CORE] = { bridge_world, core_body },
+        [MEASURE_FULL] = { NULL, full_body },
+        [MEASURE_MINIMAL] = { NULL, minimal_bridge_body },
+        [MEASURE_FRESH] = { raw_world, fresh_body },
+        [MEASURE_SHAPE] = { raw_world, api_shape_body },
+        [MEASURE_MINIMAL_SHAPE] = { NULL, minimal_shape_body },
+      };
+      Figures rounds[N_MEASURES][ROUNDS];
+      Figures figures[N_MEASURES];
       Workload round = *w;
-      Figures raw_rounds[ROUNDS], core_rounds[ROUNDS], full_rounds[ROUNDS], minimal_rounds[ROUNDS];
-      Figures fresh_rounds[ROUNDS], shape_rounds[ROUNDS];
       Figures raw, core_only, full;
 
       round.iterations = w->iterations / ROUNDS;
       round.total = w->total / ROUNDS;
       fill_recorder (view, bridge_world, isthmus_core_get_recorder (core), w);
+
       for (guint r = 0; r < ROUNDS; r++)
-        {
-          raw_rounds[r] = run_js (view, raw_world, raw_body, &round);
-          core_rounds[r] = run_js (view, bridge_world, core_body, &round);
-          full_rounds[r] = run_js (view, NULL, full_body, &round);
-          minimal_rounds[r] = run_js (view, NULL, minimal_bridge_body, &round);
-          fresh_rounds[r] = run_js (view, raw_world, fresh_body, &round);
-          shape_rounds[r] = run_js (view, raw_world, api_shape_body, &round);
-        }
-      raw = median_figures (raw_rounds);
-      core_only = median_figures (core_rounds);
-      full = median_figures (full_rounds);
+        for (guint m = 0; m < N_MEASURES; m++)
+          rounds[m][r] = run_js (view, measures[m].world, measures[m].body, &round);
+      for (guint m = 0; m < N_MEASURES; m++)
+        figures[m] = median_figures (rounds[m]);
+      raw = figures[MEASURE_FLOOR];
+      core_only = figures[MEASURE_CORE];
+      full = figures[MEASURE_FULL];
 
       floor_means[i] = raw.mean_us;
       full_means[i] = full.mean_us;
-      minimal_means[i] = median_figures (minimal_rounds).mean_us;
-      fresh_means[i] = median_figures (fresh_rounds).mean_us;
-      shape_means[i] = median_figures (shape_rounds).mean_us;
+      minimal_means[i] = figures[MEASURE_MINIMAL].mean_us;
+      fresh_means[i] = figures[MEASURE_FRESH].mean_us;
+      shape_means[i] = figures[MEASURE_SHAPE].mean_us;
+      minimal_shape_means[i] = figures[MEASURE_MINIMAL_SHAPE].mean_us;
       crossing_means[i] = run_js (view, NULL, crossing_body, w).mean_us;
       page_json_means[i] = run_js (view, NULL, page_json_body, w).mean_us;
 
@@ -652,14 +700,17 @@ main (int   argc,
   g_print ("\nOther floors (sequential means, the same rounds): fresh = the floor posting a string it has\n"
            "not posted before on each call, as every real message is; API shape = the floor reached through\n"
            "the promise steps of @tauri-apps/api's invoke () (an async function returning a promise that a\n"
-           "reaction to the reply settles), with no other work.\n\n");
-  g_print ("%-7s %12s %12s %8s %12s %8s %14s %14s\n", "payload", "floor", "fresh", "/floor",
-           "API shape", "/floor", "isthmus/fresh", "isthmus/shape");
+           "reaction to the reply settles), with no other work; minimal bridge, API shape = the minimal\n"
+           "bridge above reached through those same steps: the least a bridge between the worlds can cost\n"
+           "under the real package.\n\n");
+  g_print ("%-7s %12s %12s %8s %12s %8s %14s %8s %14s %14s\n", "payload", "floor", "fresh", "/floor",
+           "API shape", "/floor", "min. br. shape", "/floor", "isthmus/shape", "isthmus/mbs");
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
-    g_print ("%-7s %9.1f µs %9.1f µs %7.2fx %9.1f µs %7.2fx %13.2fx %13.2fx\n", workloads[i].label,
-             floor_means[i], fresh_means[i], fresh_means[i] / floor_means[i],
+    g_print ("%-7s %9.1f µs %9.1f µs %7.2fx %9.1f µs %7.2fx %11.1f µs %7.2fx %13.2fx %13.2fx\n",
+             workloads[i].label, floor_means[i], fresh_means[i], fresh_means[i] / floor_means[i],
              shape_means[i], shape_means[i] / floor_means[i],
-             full_means[i] / fresh_means[i], full_means[i] / shape_means[i]);
+             minimal_shape_means[i], minimal_shape_means[i] / floor_means[i],
+             full_means[i] / shape_means[i], full_means[i] / minimal_shape_means[i]);
 
   g_print ("\nEvents from C into the page: floor = webkit_web_view_call_async_javascript_function\n"
            "with the payload as an argument; isthmus = isthmus_core_emit to a listener registered\n"
