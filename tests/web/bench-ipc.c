@@ -409,32 +409,36 @@ static const char crossing_body[] =
              "}",
              "cross ()");
 
-static const char minimal_bridge_body[] =
-  LOOP_BODY ("const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
-             "if (!window.__benchMinimal) {"
-             "  const state = window.__benchMinimal = {settle: null, length: 0};"
-             "  document.addEventListener ('isthmus-bench-mb-r', (e) => {"
-             "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad echo');"
-             "    const s = state.settle; state.settle = null; s ();"
-             "  }, true);"
-             "}"
-             "const state = window.__benchMinimal;"
-             "state.length = text.length;"
-             "function call () {"
-             "  return new Promise ((resolve) => {"
-             "    state.settle = resolve;"
-             "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));"
-             "  });"
-             "}",
-             "call ()");
+/* The page side of the minimal bridge: call () sends the text to the
+ * listener in the floor's world and settles when the reply comes back. */
+#define MINIMAL_BRIDGE_SETUP \
+  "const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});" \
+  "if (!window.__benchMinimal) {" \
+  "  const state = window.__benchMinimal = {settle: null, length: 0};" \
+  "  document.addEventListener ('isthmus-bench-mb-r', (e) => {" \
+  "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad echo');" \
+  "    const s = state.settle; state.settle = null; s ();" \
+  "  }, true);" \
+  "}" \
+  "const state = window.__benchMinimal;" \
+  "state.length = text.length;" \
+  "function call () {" \
+  "  return new Promise ((resolve) => {" \
+  "    state.settle = resolve;" \
+  "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));" \
+  "  });" \
+  "}"
+
+static const char minimal_bridge_body[] = LOOP_BODY (MINIMAL_BRIDGE_SETUP, "call ()");
 
 /* Two more floors, in the floor's world, sequential only. Fresh: each
  * call posts a string the web process has not posted before, as every
  * real message is (the floor posts the same string object each time, and
  * WebKit's serialiser then reuses the hash it computed for it the first
  * time: about 1 ms at 1 MiB). The strings are made before the clock
- * starts, and each call awaits the post itself, as the floor does. API shape: the bare handler reached the way @tauri-apps/api
- * reaches any transport: its invoke () is an async function returning
+ * starts, and each call awaits the post itself, as the floor does.
+ * API shape: the bare handler reached the way @tauri-apps/api reaches
+ * any transport: its invoke () is an async function returning
  * the promise of __TAURI_INTERNALS__.invoke (), which a reaction to the
  * reply settles. No work is done in any of these steps; on this WebKit
  * each promise step between a reply and the next post adds latency to
@@ -458,27 +462,10 @@ static const char api_shape_body[] =
              "invoke (text)");
 
 /* The same minimal bridge reached through the promise steps of
- * @tauri-apps/api's invoke () (see api_shape_body below): the least a
- * bridge between the worlds can cost under the real package. */
+ * @tauri-apps/api's invoke () (see api_shape_body): the least a bridge
+ * between the worlds can cost under the real package. */
 static const char minimal_shape_body[] =
-  LOOP_BODY ("const text = JSON.stringify ({cmd: 'echo', callback: 1, error: 2, payload: {value: 'x'.repeat (size)}});"
-             "if (!window.__benchMinimal) {"
-             "  const state = window.__benchMinimal = {settle: null, length: 0};"
-             "  document.addEventListener ('isthmus-bench-mb-r', (e) => {"
-             "    if (typeof e.detail !== 'string' || e.detail.length !== state.length) throw new Error ('bad echo');"
-             "    const s = state.settle; state.settle = null; s ();"
-             "  }, true);"
-             "}"
-             "const state = window.__benchMinimal;"
-             "state.length = text.length;"
-             "function internals () {"
-             "  return new Promise ((resolve) => {"
-             "    state.settle = resolve;"
-             "    document.dispatchEvent (new CustomEvent ('isthmus-bench-mb-q', {detail: text}));"
-             "  });"
-             "}"
-             "async function invoke () { return internals (); }",
-             "invoke ()");
+  LOOP_BODY (MINIMAL_BRIDGE_SETUP "async function invoke () { return call (); }", "invoke ()");
 
 static const char page_json_body[] =
   LOOP_BODY ("const args = {value: 'x'.repeat (size)};"
